@@ -14,6 +14,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "qd-store-private.h"
 
 #define MAX_CHARS 512
@@ -151,7 +153,7 @@ _qd_store_register_tokenizer (QdStore  *self,
   if (api == NULL)
     {
       g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_FAILED,
-                   "SQLite was built without FTS5");
+                   _("This SQLite has no full-text search (FTS5); Qudao needs it."));
       return FALSE;
     }
 
