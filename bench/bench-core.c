@@ -4,7 +4,7 @@
  *   figure: <what> | <value> | <unit>
  * which tools/run-bench.sh collects into one table.
  *
- * Usage: bench-core [--size-mb N] [--rounds N]
+ * Usage: bench-core [--size-mb N] [--rounds N] [--money N]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -153,9 +153,9 @@ walk (JsonNode *node)
 }
 
 static void
-bench_money (guint rounds)
+bench_money (guint n,
+             guint rounds)
 {
-  const guint n = 1000000;
   g_autofree gint64 *values = g_new (gint64, n);
   g_autofree char **texts = g_new0 (char *, n);
   GRand *rand = g_rand_new_with_seed (42);
@@ -275,7 +275,9 @@ main (int   argc,
 {
   gint size_mb = 50;
   gint rounds = 3;
+  gint money = 1000000;
   GOptionEntry entries[] = {
+    { "money", 0, 0, G_OPTION_ARG_INT, &money, "Amounts to format and parse", "N" },
     { "size-mb", 0, 0, G_OPTION_ARG_INT, &size_mb, "Size of the JSON page (MB)", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Repetitions; the best is reported", "N" },
     { NULL }
@@ -289,13 +291,14 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (size_mb < 1 || size_mb > 1000 || rounds < 1 || rounds > 20)
+  if (size_mb < 1 || size_mb > 1000 || rounds < 1 || rounds > 20 || money < 1
+      || money > 100000000)
     {
-      g_printerr ("--size-mb must be 1–1000 and --rounds 1–20\n");
+      g_printerr ("--size-mb must be 1–1000, --rounds 1–20, --money 1–100000000\n");
       return 2;
     }
 
-  bench_money ((guint) rounds);
+  bench_money ((guint) money, (guint) rounds);
   bench_json ((gsize) size_mb, (guint) rounds);
   return 0;
 }
