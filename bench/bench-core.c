@@ -205,7 +205,7 @@ bench_json (gsize  size_mb,
   g_autoptr(GString) page = make_page (size_mb * 1000 * 1000, &n_orders);
   double mb = page->len / 1e6;
   double best_glib = G_MAXDOUBLE, best_walk = G_MAXDOUBLE;
-  double best_strict = G_MAXDOUBLE, best_decode = G_MAXDOUBLE;
+  double best_strict = G_MAXDOUBLE, best_decode = G_MAXDOUBLE, best_scan = G_MAXDOUBLE;
   guint64 check = 0;
 
   printf ("page: %.1f MB, %u orders, %u rounds (best of)\n", mb, n_orders, rounds);
@@ -227,6 +227,12 @@ bench_json (gsize  size_mb,
         best_glib = MIN (best_glib, parsed - t0);
         best_walk = MIN (best_walk, now () - t0);
       }
+
+      /* The strict scan alone. */
+      t0 = now ();
+      if (!qd_json_validate (page->str, page->len, NULL))
+        g_error ("qd_json_validate refused the page");
+      best_scan = MIN (best_scan, now () - t0);
 
       /* Ours: strict scan + json-glib parse, then the order codec over every order. */
       {
@@ -262,6 +268,7 @@ bench_json (gsize  size_mb,
   figure ("json-glib parse", mb / best_glib, "MB/s");
   figure ("json-glib parse + walk (ceiling)", mb / best_walk, "MB/s");
   figure ("json-glib parse + walk (ceiling)", n_orders / best_walk, "orders/s");
+  figure ("qd_json_validate (strict scan alone)", mb / best_scan, "MB/s");
   figure ("qd_json_parse (strict scan + json-glib)", mb / best_strict, "MB/s");
   figure ("qd_json_parse + qd_order_entity_parse", mb / best_decode, "MB/s");
   figure ("qd_json_parse + qd_order_entity_parse", n_orders / best_decode, "orders/s");

@@ -42,6 +42,10 @@ typedef enum
   QD_JSON_NULLABLE = 1 << 1,   /* present as null is fine (out: NULL / left as it was) */
 } QdJsonFlags;
 
+/* The checks of qd_json_parse() without building a tree. */
+gboolean    qd_json_validate       (const char   *data,
+                                    gssize        length,
+                                    GError      **error);
 JsonNode   *qd_json_parse          (const char   *data,
                                     gssize        length,
                                     GError      **error);
