@@ -314,12 +314,17 @@ main (int   argc,
           "apply CPU %.0f ms\n",
           n_products / (apply_us / 1e6), n_products / ((decode_us + apply_us) / 1e6),
           apply_cpu_us / 1000.0);
+  printf ("figure: store feed apply (products, from memory) | %.0f | changes/s\n",
+          n_products / (apply_us / 1e6));
+  printf ("figure: store feed decode + apply (products) | %.0f | changes/s\n",
+          n_products / ((decode_us + apply_us) / 1e6));
 
   {
     struct stat st;
 
     if (g_stat (path, &st) == 0)
-      printf ("store: cache file %.1f MB\n", st.st_size / 1048576.0);
+      printf ("figure: store cache file (%d products) | %.1f | MB\n", n_products,
+              st.st_size / 1048576.0);
   }
 
   /* Warm up once (the first query pays for opening statements and the page cache). */
@@ -348,6 +353,10 @@ main (int   argc,
             g_array_sort (class_times, compare_double);
             printf ("  %-15s %-20s %6s %8.3f %8.3f\n", klass, "(class)", "",
                     percentile (class_times, 0.5), percentile (class_times, 0.95));
+            printf ("figure: store search %s p50 | %.3f | ms\n", klass,
+                    percentile (class_times, 0.5));
+            printf ("figure: store search %s p95 | %.3f | ms\n", klass,
+                    percentile (class_times, 0.95));
             g_array_set_size (class_times, 0);
           }
         if (query_def == NULL)
@@ -376,6 +385,8 @@ main (int   argc,
       }
     g_array_sort (all, compare_double);
     printf ("  %-15s %-20s %6s %8.3f %8.3f\n", "all", "", "", percentile (all, 0.5),
+            percentile (all, 0.95));
+    printf ("figure: store search, all queries p95 (%d products) | %.3f | ms\n", n_products,
             percentile (all, 0.95));
   }
 
