@@ -257,11 +257,11 @@ static const char SQL_PRODUCT_BY_ROWID[] =
   "FROM products AS p WHERE p.rowid = ?1";
 static const char SQL_ROWID_BY_ID[] = "SELECT rowid FROM products WHERE id = ?1";
 
-static QdProductInfo *
-product_by_rowid (QdStore     *self,
-                  gint64       rowid,
-                  const char  *dealer_id,
-                  GError     **error)
+QdProductInfo *
+_qd_store_product_by_rowid (QdStore     *self,
+                            gint64       rowid,
+                            const char  *dealer_id,
+                            GError     **error)
 {
   sqlite3_stmt *stmt = _qd_store_stmt (self, SQL_PRODUCT_BY_ROWID, error);
   QdProductInfo *info;
@@ -320,7 +320,7 @@ qd_store_get_product_by_rowid (QdStore  *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
   dealer_id = qd_store_dup_meta (self, QD_STORE_META_DEALER_ID);
-  return product_by_rowid (self, rowid, dealer_id, error);
+  return _qd_store_product_by_rowid (self, rowid, dealer_id, error);
 }
 
 /**
@@ -383,8 +383,9 @@ qd_store_search_products (QdStore               *self,
   infos = g_ptr_array_new_full (rowids->len, (GDestroyNotify) qd_product_info_free);
   for (guint i = 0; i < rowids->len; i++)
     {
-      QdProductInfo *info = product_by_rowid (self, g_array_index (rowids, gint64, i),
-                                              dealer_id, error);
+      QdProductInfo *info = _qd_store_product_by_rowid (self,
+                                                        g_array_index (rowids, gint64, i),
+                                                        dealer_id, error);
 
       if (info == NULL)
         return NULL;
