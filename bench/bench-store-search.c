@@ -16,6 +16,7 @@
 #include <time.h>
 #include <stdio.h>
 
+#include "qd-product-list-model.h"
 #include "qd-store-private.h"
 
 #define PAGE_SIZE 5000
@@ -458,6 +459,34 @@ main (int   argc,
             percentile (all, 0.95));
     printf ("figure: store search, all queries p95 (%d products) | %.3f | ms\n", n_products,
             percentile (all, 0.95));
+  }
+
+  /* The lazy list model as the catalog view uses it: the whole catalog, then one window. */
+  {
+    g_autoptr(QdProductListModel) model = qd_product_list_model_new (store);
+    QdProductQuery all = { 0, };
+    g_autoptr(GObject) item = NULL;
+    double fill_ms, window_ms, hit_ms;
+
+    t0 = g_get_monotonic_time ();
+    if (!qd_product_list_model_set_query (model, &all, &error))
+      g_error ("%s", error->message);
+    fill_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    t0 = g_get_monotonic_time ();
+    item = g_list_model_get_item (G_LIST_MODEL (model),
+                                  g_list_model_get_n_items (G_LIST_MODEL (model)) / 2);
+    window_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    g_clear_object (&item);
+    t0 = g_get_monotonic_time ();
+    item = g_list_model_get_item (G_LIST_MODEL (model),
+                                  g_list_model_get_n_items (G_LIST_MODEL (model)) / 2 + 1);
+    hit_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    printf ("store: list model: whole catalog (%u rows) %.1f ms, a new window of %d rows %.2f ms, "
+            "an item in the window %.3f ms\n", g_list_model_get_n_items (G_LIST_MODEL (model)),
+            fill_ms, QD_PRODUCT_LIST_MODEL_WINDOW, window_ms, hit_ms);
+    printf ("figure: store list model, whole catalog query | %.1f | ms\n", fill_ms);
+    printf ("figure: store list model, load a window of %d rows | %.2f | ms\n",
+            QD_PRODUCT_LIST_MODEL_WINDOW, window_ms);
   }
 
   g_clear_object (&store);

@@ -101,12 +101,17 @@ collect (QdStore              *self,
     {
       gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
-      /* rowids are positive 64-bit integers: they fit a pointer on the platforms we build. */
-      if (g_hash_table_contains (res->seen, GSIZE_TO_POINTER ((gsize) rowid)))
-        continue;
+      /* The listing without text is one query: nothing to merge, nothing to deduplicate
+       * (that matters for the 100,000 rows of a whole catalog). rowids are positive 64-bit
+       * integers: they fit a pointer on the platforms we build. */
+      if (sql != SQL_ALL)
+        {
+          if (g_hash_table_contains (res->seen, GSIZE_TO_POINTER ((gsize) rowid)))
+            continue;
+          g_hash_table_add (res->seen, GSIZE_TO_POINTER ((gsize) rowid));
+        }
       g_array_append_val (res->rowids, rowid);
       g_array_append_val (res->ranks, rank);
-      g_hash_table_add (res->seen, GSIZE_TO_POINTER ((gsize) rowid));
     }
   if (res->rowids->len < res->limit && rc != SQLITE_DONE)
     {
