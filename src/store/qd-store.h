@@ -254,6 +254,13 @@ GArray     *qd_store_cart_list          (QdStore      *self,
                                          GError      **error);
 gboolean    qd_store_cart_clear         (QdStore      *self,
                                          GError      **error);
+gboolean    qd_store_cart_add_order     (QdStore      *self,
+                                         const char   *order_id,
+                                         GError      **error);
+char       *qd_store_queue_cart         (QdStore      *self,
+                                         const char   *note,
+                                         const char   *requested_date,
+                                         GError      **error);
 
 /* ---- catalog search -------------------------------------------------------------------- */
 

@@ -701,6 +701,57 @@ test_cart (Fixture       *f,
   g_assert_cmpuint (cart->len, ==, 0);
 }
 
+/* Submitting the cart: the order and the emptied cart in one transaction. */
+static void
+test_queue_cart (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) cart = NULL;
+  g_autofree char *order_id = NULL;
+  g_autofree char *total = NULL;
+
+  load_catalog (f->store);
+
+  /* An empty cart, or one with a bad line, queues nothing and keeps the cart. */
+  g_assert_null (qd_store_queue_cart (f->store, NULL, NULL, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  qd_store_cart_set (f->store, "p1", 15, &error);   /* not a multiple of 10 */
+  qd_store_cart_set (f->store, "p2", 2, &error);
+  g_assert_no_error (error);
+  g_assert_null (qd_store_queue_cart (f->store, NULL, NULL, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  cart = qd_store_cart_list (f->store, &error);
+  g_assert_cmpuint (cart->len, ==, 2);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM outbox"), ==, 0);
+
+  qd_store_cart_set (f->store, "p1", 20, &error);
+  order_id = qd_store_queue_cart (f->store, "购物车", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (order_id);
+  g_array_unref (cart);
+  cart = qd_store_cart_list (f->store, &error);
+  g_assert_cmpuint (cart->len, ==, 0);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM order_lines"), ==, 2);
+  g_assert_cmpint (sql_int (f->store, "SELECT total_fen FROM orders"), ==, 20 * 1500 + 2 * 1800);
+
+  /* Re-order: the lines of a past order go back into the cart, adding up. */
+  qd_store_cart_set (f->store, "p2", 1, &error);
+  qd_store_cart_add_order (f->store, order_id, &error);
+  g_assert_no_error (error);
+  g_array_unref (cart);
+  cart = qd_store_cart_list (f->store, &error);
+  g_assert_cmpuint (cart->len, ==, 2);
+  g_assert_cmpint (sql_int (f->store, "SELECT qty FROM cart_lines WHERE product_id = 'p2'"),
+                   ==, 3);
+  g_assert_cmpint (sql_int (f->store, "SELECT qty FROM cart_lines WHERE product_id = 'p1'"),
+                   ==, 20);
+  g_assert_false (qd_store_cart_add_order (f->store, "o404", &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -723,6 +774,7 @@ main (int   argc,
   ADD ("/store/outbox/statement-actions", test_statement_actions);
   ADD ("/store/outbox/review", test_review);
   ADD ("/store/outbox/cart", test_cart);
+  ADD ("/store/outbox/queue-cart", test_queue_cart);
 #undef ADD
 
   return g_test_run ();
