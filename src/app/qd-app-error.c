@@ -45,11 +45,25 @@ qd_validate_server_url (const char  *text,
       return FALSE;
     }
 
+  /* GUri accepts a space inside a host name; no server can be reached at one. */
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        {
+          g_set_error_literal (error, QD_APP_ERROR, QD_APP_ERROR_INVALID_URL,
+                               _("The server address must not contain spaces"));
+          return FALSE;
+        }
+    }
+
+  /* The text is not echoed in the message: it might hold a password typed by mistake. */
   uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL)
     {
-      g_set_error (error, QD_APP_ERROR, QD_APP_ERROR_INVALID_URL,
-                   _("“%s” is not a valid address"), text);
+      g_set_error_literal (error, QD_APP_ERROR, QD_APP_ERROR_INVALID_URL,
+                           _("This is not a valid address; check the host name and port"));
       return FALSE;
     }
 

@@ -61,7 +61,16 @@ quit_activated_cb (GSimpleAction *action,
   for (GList *l = windows; l != NULL; l = l->next)
     g_ptr_array_add (to_close, g_object_ref (l->data));
   for (guint i = 0; i < to_close->len; i++)
-    gtk_window_close (GTK_WINDOW (g_ptr_array_index (to_close, i)));
+    {
+      GtkWindow *window = g_ptr_array_index (to_close, i);
+
+      /* gtk_window_close() ignores a window that was never realized; nothing of it was
+       * shown, so there is nothing to save either. */
+      if (gtk_widget_get_realized (GTK_WIDGET (window)))
+        gtk_window_close (window);
+      else
+        gtk_window_destroy (window);
+    }
 
   g_application_quit (G_APPLICATION (app));
 }
