@@ -26,9 +26,18 @@ if ! fc-list :lang=zh-cn family | grep -q .; then
   exit 1
 fi
 
-shoot() { # name language scheme [page]
-  local name=$1 language=$2 scheme=$3 page=${4:-}
-  env GSETTINGS_BACKEND=memory \
+# Window sizes come from GSettings; a keyfile backend in a private directory lets each
+# shot choose one without touching the user's settings.
+settings_home=$(mktemp -d "${TMPDIR:-/tmp}/qudao-shots.XXXXXX")
+trap 'rm -rf "$settings_home"' EXIT
+
+shoot() { # name language scheme page [width height]
+  local name=$1 language=$2 scheme=$3 page=$4 width=${5:-1000} height=${6:-700}
+  XDG_CONFIG_HOME="$settings_home" GSETTINGS_BACKEND=keyfile \
+    GSETTINGS_SCHEMA_DIR="$builddir/data" sh -c "
+      gsettings set io.github.qudao.Qudao window-width $width &&
+      gsettings set io.github.qudao.Qudao window-height $height"
+  env XDG_CONFIG_HOME="$settings_home" GSETTINGS_BACKEND=keyfile \
       GSETTINGS_SCHEMA_DIR="$builddir/data" \
       QUDAO_LOCALEDIR="$builddir/po" \
       LANGUAGE="$language" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
@@ -43,5 +52,6 @@ shoot shell-en-light en default order
 shoot shell-en-dark en prefer-dark order
 shoot shell-zh_CN-light zh_CN default order
 shoot shell-zh_CN-dark zh_CN prefer-dark orders
+shoot shell-zh_CN-narrow zh_CN default order 380 640
 
 ls -l "$outdir"/*.png
