@@ -164,7 +164,7 @@ unhook_frame_clock (QdApplication *self)
 }
 
 static void
-after_paint_cb (GdkFrameClock *clock,
+frame_clock_painted_cb (GdkFrameClock *clock,
                 QdApplication *self)
 {
   /* The first frame has been painted: the earliest moment a user sees the window. */
@@ -211,7 +211,7 @@ hook_first_frame (QdApplication *self,
                            self, G_CONNECT_SWAPPED);
   self->frame_clock = g_object_ref (clock);
   self->after_paint_id = g_signal_connect (clock, "after-paint",
-                                           G_CALLBACK (after_paint_cb), self);
+                                           G_CALLBACK (frame_clock_painted_cb), self);
 }
 
 static void

@@ -43,7 +43,7 @@ is_page_name (const char *name)
 }
 
 static void
-page_change_state_cb (GSimpleAction *action,
+page_state_change_requested_cb (GSimpleAction *action,
                       GVariant      *state,
                       gpointer       user_data)
 {
@@ -59,7 +59,7 @@ page_change_state_cb (GSimpleAction *action,
 }
 
 static void
-page_activate_cb (GSimpleAction *action,
+page_activated_cb (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
@@ -101,7 +101,7 @@ title_visible_changed_cb (QdWindow *self)
 }
 
 static const GActionEntry win_entries[] = {
-  { "page", page_activate_cb, "s", "'order'", page_change_state_cb },
+  { "page", page_activated_cb, "s", "'order'", page_state_change_requested_cb },
 };
 
 static void
