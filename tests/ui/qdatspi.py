@@ -164,6 +164,15 @@ def is_selected(node):
     return bool(states(node) & {'checked', 'pressed', 'selected'})
 
 
+def _die_with_parent():
+    """Runs in the child before exec: the app gets SIGTERM when this driver dies, even by
+    a signal, so it never outlives the test holding meson's output pipe open."""
+    import ctypes
+    import signal
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL('libc.so.6', use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class App:
     """A running qudao process and its accessible application node."""
 
@@ -192,7 +201,7 @@ class App:
         if env:
             e.update(env)
         exe = os.path.join(build_root, 'src', 'app', 'qudao')
-        proc = subprocess.Popen([exe, *args], env=e)
+        proc = subprocess.Popen([exe, *args], env=e, preexec_fn=_die_with_parent)
         app = cls(proc, app_name)
         _running.append(app)
         try:
