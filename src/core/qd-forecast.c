@@ -106,17 +106,20 @@ qd_forecast_new (const gint64  *monthly,
     }
   for (guint i = 0; i < n_months; i++)
     {
+      /* Numbers are formatted apart: G_GINT64_FORMAT inside _() hides the message
+       * from xgettext. */
       if (monthly[i] < 0)
         {
+          g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, monthly[i]);
           g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                       _("history[%u]: %" G_GINT64_FORMAT " is negative; demand cannot be"),
-                       i, monthly[i]);
+                       _("history[%u]: a month’s demand cannot be negative (got %s)"), i, value);
           return NULL;
         }
       if (monthly[i] > QD_FORECAST_QTY_MAX)
         {
+          g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, monthly[i]);
           g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                       _("history[%u]: %" G_GINT64_FORMAT " is too large"), i, monthly[i]);
+                       _("history[%u]: %s units in a month are too many"), i, value);
           return NULL;
         }
     }
@@ -241,9 +244,10 @@ check_qty (gint64       qty,
 {
   if (qty < 0 || qty > QD_FORECAST_QTY_MAX)
     {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, qty);
+      g_autofree char *max = g_strdup_printf ("%" G_GINT64_FORMAT, QD_FORECAST_QTY_MAX);
       g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                   _("%s: %" G_GINT64_FORMAT " is not a quantity between 0 and %" G_GINT64_FORMAT),
-                   what, qty, QD_FORECAST_QTY_MAX);
+                   _("%s: %s is not a quantity between %s and %s"), what, value, "0", max);
       return FALSE;
     }
   return TRUE;
