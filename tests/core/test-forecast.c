@@ -324,6 +324,121 @@ test_sell_through_errors (void)
   g_assert_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE);
 }
 
+static void
+test_monthly (void)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 monthly[4];
+  guint covered[4];
+
+  /* 31 Jan → 31 Mar 2026 is 59 days (28 of February, 31 of March), 118 sold = 2 a day:
+   * February 56, March 62; January and April get nothing and no covered days. */
+  {
+    const QdSellThroughSpan spans[] = { { "2026-01-31", "2026-03-31", 118 } };
+
+    g_assert_true (qd_sell_through_monthly (spans, 1, "2026-01", 4, monthly, covered, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (monthly[0], ==, 0);
+    g_assert_cmpint (monthly[1], ==, 56);
+    g_assert_cmpint (monthly[2], ==, 62);
+    g_assert_cmpint (monthly[3], ==, 0);
+    g_assert_cmpuint (covered[0], ==, 0);
+    g_assert_cmpuint (covered[1], ==, 28);
+    g_assert_cmpuint (covered[2], ==, 31);
+    g_assert_cmpuint (covered[3], ==, 0);
+  }
+
+  /* 15 Jan → 14 Feb is 30 days, 16 in January and 14 in February; 10 sold:
+   * January 10 × 16 / 30 = 5.33, February 10 × 14 / 30 = 4.67; floors 5 + 4 leave 1 unit,
+   * which goes to the larger fraction, February: 5 + 5 = 10, nothing lost.
+   * Then 14 Feb → 31 Mar, 45 days (14 of February, 31 of March), 45 sold: 14 and 31.
+   * February: 5 + 14 = 19 over 16 … 28, all its 28 days; January only 16 of 31. */
+  {
+    const QdSellThroughSpan spans[] = {
+      { "2026-01-15", "2026-02-14", 10 },
+      { "2026-02-14", "2026-03-31", 45 },
+    };
+
+    g_assert_true (qd_sell_through_monthly (spans, 2, "2026-01", 3, monthly, covered, &error));
+    g_assert_cmpint (monthly[0], ==, 5);
+    g_assert_cmpint (monthly[1], ==, 19);
+    g_assert_cmpint (monthly[2], ==, 31);
+    g_assert_cmpuint (covered[0], ==, 16);
+    g_assert_cmpuint (covered[1], ==, 28);
+    g_assert_cmpuint (covered[2], ==, 31);
+  }
+
+  /* Equal fractions: 1 unit over 31 Jan → 2 Mar 2026 (28 days of February, 2 of March,
+   * 30 days): February 28/30 = 0.93 gets it. 3 units over 30 Dec → 1 Jan (31 December and 1 January):
+   * 1.5 each, floors 1 + 1, the tie goes to the earlier month, December: 2 and 1. The
+   * window starts in January, so December's share is left out. */
+  {
+    const QdSellThroughSpan one[] = { { "2026-01-31", "2026-03-02", 1 } };
+    const QdSellThroughSpan tie[] = { { "2025-12-30", "2026-01-01", 3 } };
+
+    g_assert_true (qd_sell_through_monthly (one, 1, "2026-02", 2, monthly, NULL, &error));
+    g_assert_cmpint (monthly[0], ==, 1);
+    g_assert_cmpint (monthly[1], ==, 0);
+    g_assert_true (qd_sell_through_monthly (tie, 1, "2025-12", 2, monthly, covered, &error));
+    g_assert_cmpint (monthly[0], ==, 2);
+    g_assert_cmpint (monthly[1], ==, 1);
+    g_assert_cmpuint (covered[0], ==, 1);
+    g_assert_cmpuint (covered[1], ==, 1);
+    g_assert_true (qd_sell_through_monthly (tie, 1, "2026-01", 1, monthly, NULL, &error));
+    g_assert_cmpint (monthly[0], ==, 1);
+  }
+  g_assert_no_error (error);
+
+  /* No spans: zeros. */
+  monthly[0] = 99;
+  g_assert_true (qd_sell_through_monthly (NULL, 0, "2026-01", 1, monthly, NULL, &error));
+  g_assert_cmpint (monthly[0], ==, 0);
+}
+
+static void
+test_monthly_errors (void)
+{
+  const QdSellThroughSpan overlap[] = {
+    { "2026-01-01", "2026-02-01", 10 },
+    { "2026-01-20", "2026-03-01", 10 },
+  };
+  const QdSellThroughSpan reversed[] = { { "2026-02-01", "2026-01-01", 10 } };
+  const QdSellThroughSpan negative[] = { { "2026-01-01", "2026-02-01", -1 } };
+  const QdSellThroughSpan bad_date[] = { { "2026-01-01", "2026-02-30", 1 } };
+  g_autoptr(GError) error = NULL;
+  gint64 monthly[2];
+
+  g_assert_false (qd_sell_through_monthly (overlap, 2, "2026-01", 2, monthly, NULL, &error));
+  g_assert_error (error, QD_ERROR, QD_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "spans[1].from_date: 2026-01-20 is before the end of the previous span");
+  g_assert_cmpint (monthly[0], ==, 0);
+  g_clear_error (&error);
+
+  g_assert_false (qd_sell_through_monthly (reversed, 1, "2026-01", 2, monthly, NULL, &error));
+  g_assert_error (error, QD_ERROR, QD_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "spans[0].to_date: 2026-01-01 is not after 2026-02-01");
+  g_clear_error (&error);
+
+  g_assert_false (qd_sell_through_monthly (negative, 1, "2026-01", 2, monthly, NULL, &error));
+  g_assert_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+
+  g_assert_false (qd_sell_through_monthly (bad_date, 1, "2026-01", 2, monthly, NULL, &error));
+  g_assert_error (error, QD_ERROR, QD_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_false (qd_sell_through_monthly (NULL, 0, "2026-13", 2, monthly, NULL, &error));
+  g_assert_error (error, QD_ERROR, QD_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "first_month: expected a month such as 2026-11, got “2026-13”");
+  g_clear_error (&error);
+
+  /* Refused before anything is written to the (short) output. */
+  g_assert_false (qd_sell_through_monthly (NULL, 0, "2026-01", QD_FORECAST_MAX_MONTHS + 1, monthly,
+                                           NULL, &error));
+  g_assert_error (error, QD_ERROR, QD_ERROR_TOO_LARGE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,6 +456,8 @@ main (int   argc,
   g_test_add_func ("/forecast/bad-history", test_bad_history);
   g_test_add_func ("/forecast/sell-through", test_sell_through);
   g_test_add_func ("/forecast/sell-through-errors", test_sell_through_errors);
+  g_test_add_func ("/forecast/monthly", test_monthly);
+  g_test_add_func ("/forecast/monthly-errors", test_monthly_errors);
 
   return g_test_run ();
 }
