@@ -22,6 +22,12 @@
  *    the last year), with α, β, γ = QD_FORECAST_HW_ALPHA, _BETA, _GAMMA. A series that
  *    follows such a pattern exactly is continued exactly, whatever the parameters.
  *
+ * What to pass: complete calendar months only (the current month is not over yet;
+ * qd_sell_through_monthly() says which months are fully covered by stock reports), from
+ * the product's first month on the dealer's shelf. Months before the product was listed
+ * must be left out: read as zeros they would drag the level down and, with 24 months,
+ * look like a seasonal low.
+ *
  * Negative forecasts (a falling trend) count as 0. Doubles are used inside the
  * forecast only; every figure handed out is an integer, rounded as its function says.
  * Months are 365.25 / 12 = 30.4375 days long when demand is spread over days.

@@ -70,6 +70,9 @@ typedef struct
   gint64 projected_fen;   /* the rebate when next_tier is reached; earned_fen when none */
 } QdRebateProgress;
 
+/* A policy from tiers (the store's rows, a test): level regional, id and period NULL;
+ * set them on the struct when they matter. NULL with the error of
+ * qd_rebate_tiers_validate() when the tiers are not a valid policy. */
 QdRebatePolicy *qd_rebate_policy_new        (const QdRebateTier  *tiers,
                                              guint                n_tiers,
                                              GError             **error);
