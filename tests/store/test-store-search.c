@@ -195,6 +195,16 @@ test_product_details (Fixture       *f,
   g_assert_cmpint (p4->price_fen, ==, -1);     /* no price */
   g_assert_null (p1->last_ordered);
 
+  {
+    g_autoptr(QdProductInfo) by_sku = qd_store_get_product_by_sku (f->store, "vc-1000", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (by_sku->id, ==, "p1");
+    g_assert_null (qd_store_get_product_by_sku (f->store, "VC-10", &error));
+    g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
   again = qd_store_get_product_by_rowid (f->store, p1->rowid, &error);
   g_assert_cmpstr (again->id, ==, "p1");
   g_assert_null (qd_store_get_product (f->store, "p404", &error));
