@@ -64,7 +64,7 @@ add_query (const char *klass,
 
 static const char *const class_order[] = {
   "sku-exact", "sku-prefix", "barcode-exact", "barcode-prefix", "mnemonic", "pinyin",
-  "chinese-1", "chinese-2", "chinese-3+", "chinese-none",
+  "chinese-1", "chinese-2", "chinese-3+", "chinese-words", "chinese-none",
 };
 
 static guint
@@ -250,6 +250,9 @@ main (int   argc,
   add_query ("chinese-3+", "阿莫西林胶囊");
   add_query ("chinese-3+", "藿香正气口服液");
   add_query ("chinese-3+", "六味地黄家庭装颗粒");
+  add_query ("chinese-words", "维生素 泡腾");
+  add_query ("chinese-words", "六味地黄 颗粒");
+  add_query ("chinese-words", "片 儿童");
   add_query ("chinese-none", "不存在的商品名");
   add_query ("chinese-none", "龙虾");       /* 2 characters, no match: a full scan */
   add_query ("chinese-none", "鲸");
