@@ -125,7 +125,8 @@ typedef struct
   gint64 cur[N_PERIODS];
   gint64 ly[N_PERIODS];
   gint64 target[N_PERIODS];
-  gint64 target_to_date[N_PERIODS];
+  gint64 target_to_date[N_PERIODS];   /* whole months before the current one */
+  gint64 target_current[N_PERIODS];   /* the current month's, pro-rated at the end */
 } Acc;
 
 static inline gboolean
@@ -165,18 +166,22 @@ acc_target (Acc           *acc,
       if (strcmp (month, p->month_s) < 0)
         acc->target_to_date[i] += amount;
       else if (strcmp (month, p->month_s) == 0)
-        acc->target_to_date[i] += (gint64) ((__int128) amount * p->day / p->days_in_month);
+        acc->target_current[i] += amount;
     }
 }
 
 static void
 figures_finish (QdPurchaseFigures *f,
                 const Acc         *acc,
+                const Periods     *p,
                 int                period)
 {
   f->purchases_fen = acc->cur[period];
   f->target_fen = acc->target[period];
-  f->target_to_date_fen = acc->target_to_date[period];
+  /* Pro rata once, on the total: a region's figure is not a sum of rounded ones. */
+  f->target_to_date_fen = acc->target_to_date[period]
+                          + (gint64) ((__int128) acc->target_current[period] * p->day
+                                      / p->days_in_month);
   f->last_year_fen = acc->ly[period];
   if (f->target_fen > 0)
     f->attainment_bp = (gint) MIN ((__int128) MAX (f->purchases_fen, 0) * 10000 / f->target_fen,
@@ -787,9 +792,9 @@ qd_store_dealer_dashboard (QdStore                      *self,
 
   if (!dealer_figures (self, q.dealer_id, &p, &acc, error))
     return NULL;
-  figures_finish (&dash->month, &acc, P_MONTH);
-  figures_finish (&dash->quarter, &acc, P_QUARTER);
-  figures_finish (&dash->year, &acc, P_YEAR);
+  figures_finish (&dash->month, &acc, &p, P_MONTH);
+  figures_finish (&dash->quarter, &acc, &p, P_QUARTER);
+  figures_finish (&dash->year, &acc, &p, P_YEAR);
 
   if (!dealer_rebate (self, dash, error)
       || !qd_store_get_credit_position (self, q.dealer_id, &dash->credit, error)
@@ -1249,15 +1254,15 @@ qd_store_manager_dashboard (QdStore                       *self,
   if (!step_error (self, stmt, rc, error))
     return NULL;
 
-  figures_finish (&dash->month, &region, P_MONTH);
-  figures_finish (&dash->quarter, &region, P_QUARTER);
-  figures_finish (&dash->year, &region, P_YEAR);
+  figures_finish (&dash->month, &region, &p, P_MONTH);
+  figures_finish (&dash->quarter, &region, &p, P_QUARTER);
+  figures_finish (&dash->year, &region, &p, P_YEAR);
 
   for (guint i = 0; i < dash->dealers->len; i++)
     {
       QdDealerRow *row = accs[i].row;
 
-      figures_finish (&row->year, &accs[i].acc, P_YEAR);
+      figures_finish (&row->year, &accs[i].acc, &p, P_YEAR);
       row->behind_target = row->year.target_to_date_fen > 0
                            && row->year.purchases_fen < row->year.target_to_date_fen;
       if (!dealer_row_details (self, row, &p, error))
