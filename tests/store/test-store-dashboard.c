@@ -99,7 +99,7 @@ generate (void)
     for (guint ym = 2024 * 12 + 10; ym <= 2026 * 12 + 10; ym++)
       {
         guint y = ym / 12, m = ym % 12 + 1;
-        guint n = g_rand_int_range (rand, 2, 5);
+        guint n = g_rand_int_range (rand, 1, 4);
 
         for (guint k = 0; k < n; k++)
           {
