@@ -4,8 +4,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "qd-enum-types.h"
 #include "qd-error.h"
 #include "qd-json.h"

@@ -335,6 +335,18 @@ test_order_entity (void)
     g_assert_null (order2->client_order_id);
     g_assert_null (order2->note);
     g_assert_false (order2->repriced);
+
+    /* Written back, absent values are nulls and the unknown member is gone. */
+    {
+      g_autoptr(JsonObject) back = qd_order_entity_to_json (order2);
+      g_autofree char *text = to_text (back);
+
+      g_assert_cmpstr (text, ==,
+                       "{\"id\":\"o_1\",\"number\":\"SO-1\",\"dealer_id\":\"d_1\","
+                       "\"status\":\"submitted\",\"created_at\":\"2026-11-24T08:00:00Z\","
+                       "\"client_order_id\":null,\"note\":null,\"lines\":[],\"total_fen\":0,"
+                       "\"held_reason\":null}");
+    }
   }
 
   /* Known members are strict. */
