@@ -13,14 +13,14 @@
 
 #include "qd-cli.h"
 #include "qd-cli-private.h"
+#include "qd-account.h"
+#include "qd-cli-sync.h"
 #include "qd-csv.h"
 #include "qd-error.h"
 #include "qd-store.h"
 
 G_DEFINE_QUARK (qd-cli-error-quark, qd_cli_error)
 
-#define ACCOUNT_FILE  "account.ini"
-#define ACCOUNT_GROUP "account"
 
 /* Context ------------------------------------------------------------------------------ */
 
@@ -32,7 +32,7 @@ qd_cli_context_new (const char *data_dir)
   if (data_dir != NULL && *data_dir != '\0')
     ctx->data_dir = g_strdup (data_dir);
   else
-    ctx->data_dir = g_build_filename (g_get_user_data_dir (), "qudao", NULL);
+    ctx->data_dir = qd_account_default_data_dir ();
   ctx->command = "";
   return ctx;
 }
@@ -53,33 +53,21 @@ qd_cli_context_get_account (QdCliContext  *ctx,
                             char         **out_user,
                             GError       **error)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
 
   g_return_val_if_fail (ctx != NULL, FALSE);
 
-  path = g_build_filename (ctx->data_dir, ACCOUNT_FILE, NULL);
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
+  /* The same file `login` writes (qd-account.c), read the same way. */
+  if (!qd_account_load (ctx->data_dir, &server, &user, &local_error))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+      if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND))
         g_set_error (error, QD_CLI_ERROR, QD_CLI_EXIT_AUTH,
                      _("Not logged in: run “qudao-cli login --server URL --user NAME” "
                        "first"));
       else
-        g_set_error (error, QD_CLI_ERROR, QD_CLI_EXIT_LOCAL,
-                     _("Cannot read the account file %s: %s"), path, local_error->message);
-      return FALSE;
-    }
-
-  server = g_key_file_get_string (kf, ACCOUNT_GROUP, "server", NULL);
-  user = g_key_file_get_string (kf, ACCOUNT_GROUP, "user", NULL);
-  if (server == NULL || *server == '\0' || user == NULL || *user == '\0')
-    {
-      g_set_error (error, QD_CLI_ERROR, QD_CLI_EXIT_AUTH,
-                   _("The account file %s names no server or user: log in again"), path);
+        g_set_error (error, QD_CLI_ERROR, QD_CLI_EXIT_LOCAL, "%s", local_error->message);
       return FALSE;
     }
 
@@ -97,13 +85,12 @@ qd_cli_context_set_account (QdCliContext  *ctx,
                             GError       **error)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GKeyFile) kf = NULL;
 
   g_return_val_if_fail (ctx != NULL, FALSE);
   g_return_val_if_fail (server_url == NULL || user != NULL, FALSE);
 
   g_clear_object (&ctx->store);
-  path = g_build_filename (ctx->data_dir, ACCOUNT_FILE, NULL);
+  path = qd_account_file_path (ctx->data_dir);
 
   if (server_url == NULL)
     {
@@ -118,20 +105,7 @@ qd_cli_context_set_account (QdCliContext  *ctx,
       return TRUE;
     }
 
-  if (g_mkdir_with_parents (ctx->data_dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot create the data directory %s: %s"), ctx->data_dir,
-                   g_strerror (saved));
-      return FALSE;
-    }
-
-  kf = g_key_file_new ();
-  g_key_file_set_string (kf, ACCOUNT_GROUP, "server", server_url);
-  g_key_file_set_string (kf, ACCOUNT_GROUP, "user", user);
-  return g_key_file_save_to_file (kf, path, error);
+  return qd_account_save (ctx->data_dir, server_url, user, error);
 }
 
 char *
@@ -334,6 +308,40 @@ qd_cli_parse_options (QdCliContext        *ctx,
   return TRUE;
 }
 
+/* The sync engine's commands (qd-cli-sync.c) take the data directory only. */
+int
+qd_cli_cmd_login (QdCliContext *ctx, int argc, char **argv)
+{
+  return qd_cli_sync_login (ctx->data_dir, argc, argv);
+}
+
+int
+qd_cli_cmd_logout (QdCliContext *ctx, int argc, char **argv)
+{
+  return qd_cli_sync_logout (ctx->data_dir, argc, argv);
+}
+
+int
+qd_cli_cmd_sync (QdCliContext *ctx, int argc, char **argv)
+{
+  return qd_cli_sync_sync (ctx->data_dir, argc, argv);
+}
+
+int
+qd_cli_cmd_status (QdCliContext *ctx, int argc, char **argv)
+{
+  /* status parses --json itself; a global --json before the command is passed on. */
+  if (ctx->json)
+    {
+      g_autofree char **with_json = g_new0 (char *, argc + 2);
+
+      memcpy (with_json, argv, argc * sizeof (char *));
+      with_json[argc] = (char *) "--json";
+      return qd_cli_sync_status (ctx->data_dir, argc + 1, with_json);
+    }
+  return qd_cli_sync_status (ctx->data_dir, argc, argv);
+}
+
 /* Dispatch ----------------------------------------------------------------------------- */
 
 typedef int (*CommandFunc) (QdCliContext *ctx, int argc, char **argv);
@@ -345,7 +353,6 @@ static const struct
   const char  *synopsis;
   const char  *summary;
 } commands[] = {
-#ifdef QD_CLI_HAVE_SYNC
   { "login", qd_cli_cmd_login, "--server URL --user NAME [--password-stdin]",
     N_("Log in to a Qudao server; the password is read from the terminal or stdin") },
   { "logout", qd_cli_cmd_logout, "",
@@ -354,7 +361,6 @@ static const struct
     N_("Send queued work to the server, then fetch what changed") },
   { "status", qd_cli_cmd_status, "[--json]",
     N_("Show pending and rejected changes, the last sync and the sync state") },
-#endif
   { "catalog search", qd_cli_cmd_catalog_search, "TEXT [--category C] [--limit N] [--json]",
     N_("Search the cached catalog by name, SKU, barcode, 助记码 or pinyin initials") },
   { "order add", qd_cli_cmd_order_add, "SKU:QTY… [--note TEXT] [--date YYYY-MM-DD]",
@@ -417,6 +423,8 @@ print_global_help (FILE *out)
            _("not logged in, or the server wants a new login"));
   fprintf (out, "  %d  %s\n", QD_CLI_EXIT_REJECTED,
            _("sync: the server rejected queued work (see “qudao-cli status”)"));
+  fprintf (out, "  %d  %s\n", QD_CLI_EXIT_SERVER,
+           _("sync, login: the server answered something malformed or refused the request"));
 }
 
 static void

@@ -42,6 +42,8 @@ typedef struct _QdStore QdStore;
  * @QD_CLI_EXIT_OFFLINE: `sync`: the server cannot be reached; nothing is lost
  * @QD_CLI_EXIT_AUTH: not logged in, or the server wants a new login
  * @QD_CLI_EXIT_REJECTED: `sync`: the server rejected at least one queued change
+ * @QD_CLI_EXIT_SERVER: `sync`, `login`: the server answered something malformed, or refused
+ *   the request for a reason other than the login
  *
  * Exit codes of qudao-cli, documented in `qudao-cli --help` and the README. Stable: scripts
  * rely on them.
@@ -57,7 +59,11 @@ typedef enum
   QD_CLI_EXIT_OFFLINE   = 6,
   QD_CLI_EXIT_AUTH      = 7,
   QD_CLI_EXIT_REJECTED  = 8,
+  QD_CLI_EXIT_SERVER    = 9,
 } QdCliExit;
+
+/* The name qd-cli-sync.c uses. */
+#define QD_CLI_EXIT_LOCAL_ERROR QD_CLI_EXIT_LOCAL
 
 /* Errors raised by the CLI itself; their code is the #QdCliExit to return. */
 #define QD_CLI_ERROR (qd_cli_error_quark ())
