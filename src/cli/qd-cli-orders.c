@@ -178,6 +178,7 @@ check_order_line (QdStore     *store,
                   const char  *sku,
                   gint64       qty,
                   OrderLine   *out,
+                  gboolean    *out_qty_problem,
                   GError     **fatal)
 {
   g_autoptr(GError) error = NULL;
@@ -201,6 +202,8 @@ check_order_line (QdStore     *store,
     return g_strdup_printf (_("SKU “%s” (%s) is no longer sold"), p->sku, p->name);
   if (qty <= 0 || (p->pack_size > 1 && qty % p->pack_size != 0))
     {
+      if (out_qty_problem != NULL)
+        *out_qty_problem = TRUE;
       g_autofree char *q = g_strdup_printf ("%" G_GINT64_FORMAT, qty);
       g_autofree char *pack = g_strdup_printf ("%" G_GINT64_FORMAT, p->pack_size);
 
@@ -395,7 +398,7 @@ qd_cli_cmd_order_add (QdCliContext *ctx,
                               qty_error->message);
         }
 
-      problem = check_order_line (store, sku, qty, &line, &error);
+      problem = check_order_line (store, sku, qty, &line, NULL, &error);
       if (error != NULL)
         return qd_cli_fail_error (ctx, error);
       if (problem != NULL)
@@ -493,10 +496,12 @@ qd_cli_cmd_order_import (QdCliContext *ctx,
         }
       else
         {
-          problem = check_order_line (store, sku, qty, &line, &error);
+          gboolean qty_problem = FALSE;
+
+          problem = check_order_line (store, sku, qty, &line, &qty_problem, &error);
           if (error != NULL)
             return qd_cli_fail_error (ctx, error);
-          if (problem != NULL && qty <= 0)
+          if (qty_problem)
             column = cols.index[QD_CSV_COL_QTY] + 1;
         }
 
