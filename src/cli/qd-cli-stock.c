@@ -200,10 +200,15 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
                          issue->message);
         }
       if (result->issues->len > MAX_REPORTED_LINES)
-        qd_cli_fail (ctx, QD_CLI_EXIT_INVALID, _("%s: %u more problems not shown"), file,
+        qd_cli_fail (ctx, QD_CLI_EXIT_INVALID, ngettext ("%s: %u more problem not shown",
+                                                         "%s: %u more problems not shown",
+                                                         result->issues->len - MAX_REPORTED_LINES),
+                     file,
                      result->issues->len - MAX_REPORTED_LINES);
       return qd_cli_fail (ctx, QD_CLI_EXIT_INVALID,
-                          _("%s: %u problems; nothing was queued"), file,
+                          ngettext ("%s: %u problem; nothing was queued",
+                                    "%s: %u problems; nothing was queued", result->issues->len),
+                          file,
                           result->issues->len);
     }
 
@@ -227,7 +232,8 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
           qd_cli_print_json (ctx, json_builder_get_root (b));
         }
       else
-        printf (_("%s: %u lines, all correct.\n"), file, result->lines->len);
+        printf (ngettext ("%s: %u line, correct.\n", "%s: %u lines, all correct.\n",
+                          result->lines->len), file, result->lines->len);
       return QD_CLI_EXIT_OK;
     }
 
@@ -263,7 +269,10 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
   else
     {
       printf ("%s\n", report_id);
-      g_printerr (_("Stock report as of %s queued: %u lines; it is sent at the next sync.\n"),
+      g_printerr (ngettext ("Stock report as of %s queued: %u line; it is sent at the next "
+                            "sync.\n",
+                            "Stock report as of %s queued: %u lines; it is sent at the next "
+                            "sync.\n", result->lines->len),
                   as_of, result->lines->len);
     }
   return QD_CLI_EXIT_OK;
