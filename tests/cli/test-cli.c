@@ -986,6 +986,60 @@ test_statements (Fixture       *f,
   g_assert_cmpuint (pending_count (f), ==, 2);
 }
 
+/* A damaged cache: one clear line, the file kept aside, and a fresh cache next time. */
+static void
+test_corrupt_cache (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = qd_store_path_for_account (f->data_dir, SERVER, USER);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  char junk[8192];
+  const char *name;
+  gboolean kept = FALSE;
+
+  for (gsize i = 0; i < sizeof junk; i++)
+    junk[i] = (char) (i * 7 + 3);
+  memcpy (junk, "not a cache file", 16);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (wal);
+    g_remove (shm);
+  }
+  g_assert_true (g_file_set_contents (path, junk, sizeof junk, &error));
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (f, QD_CLI_EXIT_LOCAL, &run, "orders", NULL);
+    assert_contains (run.err, "damaged");
+    assert_one_line (run.err);
+  }
+  dir = g_dir_open (f->data_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (f->data_dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_file_get_contents (child, &contents, &len, NULL) && len == sizeof junk
+          && memcmp (contents, junk, len) == 0)
+        kept = TRUE;
+    }
+  g_assert_true (kept);
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(JsonObject) o = NULL;
+
+    run_cli (f, QD_CLI_EXIT_OK, &run, "orders", "--json", NULL);
+    o = parse_json (run.out);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "orders")), ==, 0);
+  }
+}
+
 /* The messages reach a dealer in Chinese. */
 static void
 test_zh_cn (Fixture       *f,
@@ -1037,6 +1091,7 @@ main (int   argc,
   ADD ("/cli/orders-and-cancel", test_orders_and_cancel, 0);
   ADD ("/cli/stock-report", test_stock_report, 0);
   ADD ("/cli/statements", test_statements, 0);
+  ADD ("/cli/corrupt-cache", test_corrupt_cache, 0);
   ADD ("/cli/zh-cn", test_zh_cn, 0);
 
   return g_test_run ();
