@@ -167,7 +167,7 @@ qd_cli_fail (QdCliContext *ctx,
   /* One line, whatever the message carries: scripts read stderr line by line. */
   g_strdelimit (message, "\r\n", ' ');
   if (ctx != NULL && ctx->command != NULL && *ctx->command != '\0')
-    g_printerr ("qudao-cli: %s: %s\n", ctx->command, message);
+    g_printerr ("qudao-cli %s: %s\n", ctx->command, message);
   else
     g_printerr ("qudao-cli: %s\n", message);
   return code;
