@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qd-cli.h"
+#include "qd-cli-sync.h"
 #include "qd-sync-engine.h"
 
 /* Sync errors: everything that comes from the server's side (unreachable, 5xx, a malformed
@@ -95,11 +96,24 @@ read_password (gboolean from_stdin,
 }
 
 int
-int
-qd_cli_cmd_login (QdCliContext  *ctx,
-                  int            argc,
-                  char         **argv)
+/* The entry points take the data folder only (qd-cli.c passes its context's); the
+ * commands still use the CLI's shared helpers for options, errors and the store. */
+static QdCliContext *
+context_new (const char  *data_dir,
+             char       **argv)
 {
+  QdCliContext *ctx = qd_cli_context_new (data_dir);
+
+  ctx->command = argv[0];
+  return ctx;
+}
+
+int
+qd_cli_sync_login (const char  *data_dir,
+                   int          argc,
+                   char       **argv)
+{
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
   g_autofree char *ca_file = NULL;
@@ -141,10 +155,11 @@ qd_cli_cmd_login (QdCliContext  *ctx,
 }
 
 int
-qd_cli_cmd_logout (QdCliContext  *ctx,
-                   int            argc,
-                   char         **argv)
+qd_cli_sync_logout (const char  *data_dir,
+                    int          argc,
+                    char       **argv)
 {
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) server_error = NULL;
   g_autofree char *ca_file = NULL;
@@ -206,10 +221,11 @@ progress_cb (QdSyncEngine *engine,
 }
 
 int
-qd_cli_cmd_sync (QdCliContext  *ctx,
-                 int            argc,
-                 char         **argv)
+qd_cli_sync_sync (const char  *data_dir,
+                  int          argc,
+                  char       **argv)
 {
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autoptr(QdCredentials) creds = NULL;
   g_autoptr(QdSyncEngine) engine = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -318,10 +334,11 @@ qd_cli_cmd_sync (QdCliContext  *ctx,
 }
 
 int
-qd_cli_cmd_status (QdCliContext  *ctx,
-                   int            argc,
-                   char         **argv)
+qd_cli_sync_status (const char  *data_dir,
+                    int          argc,
+                    char       **argv)
 {
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) key_error = NULL;
   g_autoptr(QdCredentials) creds = NULL;
