@@ -95,7 +95,6 @@ read_password (gboolean from_stdin,
   return line;
 }
 
-int
 /* The entry points take the data folder only (qd-cli.c passes its context's); the
  * commands still use the CLI's shared helpers for options, errors and the store. */
 static QdCliContext *
