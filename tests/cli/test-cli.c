@@ -11,7 +11,9 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qd-account.h"
 #include "qd-cli.h"
@@ -552,6 +554,24 @@ test_order_add (Fixture       *f,
         g_assert_cmpstr (run.out, ==, "");
       }
   }
+  /* Hostile arguments: invalid UTF-8 and a huge SKU are named briefly and printably. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "add", "\xff\xfe\x1b[2J:1", NULL);
+    assert_contains (run.err, "unknown SKU “\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd[2J”");
+    assert_one_line (run.err);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *huge = g_malloc (100002);
+
+    memset (huge, 'A', 100000);
+    memcpy (huge + 99998, ":1", 3);
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "add", huge, NULL);
+    assert_contains (run.err, "unknown SKU “AAAA");
+    g_assert_cmpuint (strlen (run.err), <, 200);
+  }
   {
     g_auto(Run) run = { 0 };
 
@@ -866,6 +886,19 @@ test_stock_report (Fixture       *f,
 
     run_cli (f, QD_CLI_EXIT_LOCAL, &run, "stock", "report", f->tmp, NULL);
     assert_contains (run.err, "is a directory");
+  }
+  {
+    /* A sparse 1 GiB file: refused by its size, before any of it is read. */
+    g_auto(Run) run = { 0 };
+    g_autofree char *big = g_build_filename (f->tmp, "huge.csv", NULL);
+    int fd = g_open (big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, (off_t) 1 << 30), ==, 0);
+    close (fd);
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "stock", "report", big, NULL);
+    assert_contains (run.err, "is larger than 64 MiB");
+    assert_one_line (run.err);
   }
   g_assert_cmpuint (pending_count (f), ==, 1);
 }
