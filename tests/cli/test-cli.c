@@ -592,6 +592,16 @@ test_order_add (Fixture       *f,
     assert_one_line (run.err);
   }
   g_assert_cmpuint (pending_count (f), ==, 2);
+
+  /* While orders wait to be sent, a statement cannot be answered: they may change it. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (f, QD_CLI_EXIT_REFUSED, &run, "statement", "confirm", "s_1", NULL);
+    assert_contains (run.err, "Orders are still waiting to be sent");
+    assert_one_line (run.err);
+  }
+  g_assert_cmpuint (pending_count (f), ==, 2);
 }
 
 /* order import ------------------------------------------------------------------------- */
