@@ -82,6 +82,12 @@ _qd_bind_text (sqlite3_stmt *stmt,
 
 char         *_qd_store_now_rfc3339   (void);
 
+/* qd-store-search.c: one product with the price of @dealer_id (nullable). */
+QdProductInfo *_qd_store_product_by_rowid (QdStore    *self,
+                                           gint64      rowid,
+                                           const char *dealer_id,
+                                           GError    **error);
+
 /* qd-store-tokenizer.c */
 gboolean      _qd_store_register_tokenizer (QdStore *self,
                                             GError **error);

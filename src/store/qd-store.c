@@ -351,9 +351,14 @@ check_integrity (QdStore  *self,
 
       ok = g_strcmp0 (result, "ok") == 0;
       if (!ok)
-        g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT,
-                     _("The local data file is damaged (%s)."),
-                     result != NULL ? result : "quick_check");
+        {
+          /* SQLite's finding spans lines ("*** in database main ***\nPage 56: …"). */
+          g_autofree char *finding = g_strdup (result != NULL ? result : "quick_check");
+
+          g_strdelimit (finding, "\n", ' ');
+          g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT,
+                       _("The local data file is damaged (%s)."), finding);
+        }
     }
   else
     _qd_store_db_error (self, rc, error);
@@ -404,8 +409,9 @@ fail:
 }
 
 static gboolean
-open_db (QdStore  *self,
-         GError  **error)
+open_db (QdStore           *self,
+         QdStoreOpenFlags   flags,
+         GError           **error)
 {
   int rc;
   int version = 0;
@@ -429,7 +435,7 @@ open_db (QdStore  *self,
        * a cache of tens of MB. */
       || !_qd_store_exec (self, "PRAGMA cache_size = -16384", error)
       || !_qd_store_register_tokenizer (self, error)
-      || !check_integrity (self, error)
+      || ((flags & QD_STORE_OPEN_NO_CHECK) == 0 && !check_integrity (self, error))
       || !get_user_version (self, &version, error))
     return FALSE;
 
@@ -478,6 +484,20 @@ QdStore *
 qd_store_open (const char  *path,
                GError     **error)
 {
+  return qd_store_open_full (path, QD_STORE_OPEN_DEFAULT, error);
+}
+
+/**
+ * qd_store_open_full:
+ * @flags: %QD_STORE_OPEN_NO_CHECK to skip the whole-file check
+ *
+ * Like qd_store_open(), with flags.
+ */
+QdStore *
+qd_store_open_full (const char        *path,
+                    QdStoreOpenFlags   flags,
+                    GError           **error)
+{
   g_autoptr(QdStore) self = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *dir = NULL;
@@ -501,7 +521,7 @@ qd_store_open (const char  *path,
   self = g_object_new (QD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  if (open_db (self, &local_error))
+  if (open_db (self, flags, &local_error))
     return g_steal_pointer (&self);
 
   if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT))
@@ -519,6 +539,43 @@ qd_store_open (const char  *path,
   g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                               _("Cannot open the local data %s: "), path);
   return NULL;
+}
+
+/**
+ * qd_store_check:
+ *
+ * Checks the whole file (`PRAGMA quick_check`), e.g. from a worker thread with its own
+ * QdStore after opening with %QD_STORE_OPEN_NO_CHECK. On %QD_STORE_ERROR_CORRUPT, close
+ * every QdStore of the file and call qd_store_move_aside().
+ */
+gboolean
+qd_store_check (QdStore  *self,
+                GError  **error)
+{
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  return check_integrity (self, error);
+}
+
+/**
+ * qd_store_move_aside:
+ * @path: a cache file no QdStore has open any more
+ * @reason: a sentence saying what is damaged (an error message)
+ *
+ * Keeps a damaged cache as NAME.corrupt-YYYYMMDD-HHMMSS (with its WAL), never deleting it.
+ *
+ * Returns: %FALSE always, with %QD_STORE_ERROR_CORRUPT naming the kept file when the move
+ *   worked (%QD_STORE_ERROR_IO when it did not), for the caller to show
+ */
+gboolean
+qd_store_move_aside (const char  *path,
+                     const char  *reason,
+                     GError     **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (reason != NULL, FALSE);
+
+  move_aside (path, reason, error);
+  return FALSE;
 }
 
 const char *
