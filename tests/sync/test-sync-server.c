@@ -135,6 +135,14 @@ stop_server (Fixture  *f,
   g_clear_object (&f->server);
 }
 
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
 /* Runs qudao-cli with the fixture's data folder; returns its exit status. */
 static int
 run_cli (Fixture     *f,
@@ -162,8 +170,17 @@ run_cli (Fixture     *f,
                                  | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   p = g_subprocess_launcher_spawnv (l, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, stdin_text, NULL, NULL, &err_text, &error);
-  g_assert_no_error (error);
+  {
+    /* Asynchronously: the proxy accepts on this thread's main loop. */
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_subprocess_communicate_utf8_async (p, stdin_text, NULL, communicated_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_subprocess_communicate_utf8_finish (p, result, NULL, &err_text, &error);
+    g_assert_no_error (error);
+    wait_process (p, 60);
+  }
   if (err_text != NULL && *err_text != '\0')
     g_printerr ("# qudao-cli %s: %s", first, err_text);
   return g_subprocess_get_exit_status (p);
@@ -541,6 +558,197 @@ test_kill_server (Fixture       *f,
   assert_cache_equals_fresh_sync (f);
 }
 
+/* ---- a line that breaks ------------------------------------------------------------------- */
+
+/* A TCP proxy on loopback that cuts each connection once @cut bytes went through in one
+ * direction (up: client to server; down: server to client). */
+typedef struct
+{
+  GSocketService *service;
+  guint16         upstream_port;
+  guint16         port;
+  GMutex          lock;
+  GCond           idle;
+  guint           active;
+  gboolean        down;
+  gint64          cut;   /* < 0: never */
+} Proxy;
+
+typedef struct
+{
+  Proxy             *proxy;
+  GSocketConnection *from;
+  GSocketConnection *to;
+  gboolean           is_down;
+} Pump;
+
+static void
+cut_both (Pump *p)
+{
+  g_socket_shutdown (g_socket_connection_get_socket (p->from), TRUE, TRUE, NULL);
+  g_socket_shutdown (g_socket_connection_get_socket (p->to), TRUE, TRUE, NULL);
+}
+
+static gpointer
+pump (gpointer data)
+{
+  Pump *p = data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (p->from));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (p->to));
+  gint64 total = 0;
+  gint64 cut;
+
+  g_mutex_lock (&p->proxy->lock);
+  cut = p->proxy->down == p->is_down ? p->proxy->cut : -1;
+  g_mutex_unlock (&p->proxy->lock);
+
+  for (;;)
+    {
+      guint8 buf[4096];
+      gssize n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      if (cut >= 0 && total + n >= cut)
+        {
+          g_output_stream_write_all (out, buf, cut - total, NULL, NULL, NULL);
+          break;
+        }
+      if (!g_output_stream_write_all (out, buf, n, NULL, NULL, NULL))
+        break;
+      total += n;
+    }
+  /* Whatever ended this direction ends the connection. */
+  cut_both (p);
+  return NULL;
+}
+
+static gboolean
+proxy_run_cb (GThreadedSocketService *service,
+              GSocketConnection      *conn,
+              GObject                *source,
+              gpointer                data)
+{
+  Proxy *proxy = data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) upstream = NULL;
+
+  g_mutex_lock (&proxy->lock);
+  proxy->active++;
+  g_mutex_unlock (&proxy->lock);
+
+  upstream = g_socket_client_connect_to_host (client, "127.0.0.1", proxy->upstream_port, NULL,
+                                              NULL);
+  if (upstream != NULL)
+    {
+      Pump up = { proxy, conn, upstream, FALSE };
+      Pump down = { proxy, upstream, conn, TRUE };
+      GThread *t = g_thread_new ("proxy-up", pump, &up);
+
+      pump (&down);
+      g_thread_join (t);
+      g_io_stream_close (G_IO_STREAM (upstream), NULL, NULL);
+    }
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+
+  g_mutex_lock (&proxy->lock);
+  proxy->active--;
+  g_cond_broadcast (&proxy->idle);
+  g_mutex_unlock (&proxy->lock);
+  return TRUE;
+}
+
+static Proxy *
+proxy_new (guint16 upstream_port)
+{
+  g_autoptr(GError) error = NULL;
+  Proxy *proxy = g_new0 (Proxy, 1);
+
+  g_mutex_init (&proxy->lock);
+  g_cond_init (&proxy->idle);
+  proxy->upstream_port = upstream_port;
+  proxy->cut = -1;
+  proxy->service = g_threaded_socket_service_new (16);
+  proxy->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (proxy->service), NULL,
+                                                     &error);
+  g_assert_no_error (error);
+  g_signal_connect (proxy->service, "run", G_CALLBACK (proxy_run_cb), proxy);
+  g_socket_service_start (proxy->service);
+  return proxy;
+}
+
+static void
+proxy_set_cut (Proxy    *proxy,
+               gboolean  down,
+               gint64    cut)
+{
+  g_mutex_lock (&proxy->lock);
+  proxy->down = down;
+  proxy->cut = cut;
+  g_mutex_unlock (&proxy->lock);
+}
+
+static void
+proxy_free (Proxy *proxy)
+{
+  g_socket_service_stop (proxy->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (proxy->service));
+  /* Connections end when the client or the server closes; wait for their threads. */
+  g_mutex_lock (&proxy->lock);
+  while (proxy->active > 0)
+    {
+      g_mutex_unlock (&proxy->lock);
+      g_main_context_iteration (NULL, FALSE);
+      g_mutex_lock (&proxy->lock);
+      if (proxy->active > 0)
+        g_cond_wait_until (&proxy->idle, &proxy->lock, g_get_monotonic_time () + G_USEC_PER_SEC);
+    }
+  g_mutex_unlock (&proxy->lock);
+  g_object_unref (proxy->service);
+  g_mutex_clear (&proxy->lock);
+  g_cond_clear (&proxy->idle);
+  g_free (proxy);
+}
+
+static void
+test_broken_line (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  /* Byte counts around the interesting places: inside the request line, the headers, the
+   * body, and the answer's headers and body; plus random ones. */
+  gint64 cuts[] = { 0, 1, 17, 64, 150, 260, 400, 700, 1000, 1500, 2500, 4000, 8000 };
+  Proxy *proxy = proxy_new (f->port);
+  guint runs = 0;
+
+  g_free (f->url);
+  f->url = g_strdup_printf ("http://127.0.0.1:%u", proxy->port);
+  login_and_sync (f);
+
+  for (guint dir = 0; dir < 2; dir++)
+    for (guint i = 0; i < G_N_ELEMENTS (cuts) + 4; i++)
+      {
+        gint64 cut = i < G_N_ELEMENTS (cuts) ? cuts[i] : g_rand_int_range (f->rand, 0, 20000);
+        g_autoptr(GPtrArray) more = queue_orders (f, 2);
+        int status;
+
+        for (guint k = 0; k < more->len; k++)
+          g_ptr_array_add (ids, g_strdup (g_ptr_array_index (more, k)));
+        proxy_set_cut (proxy, dir == 1, cut);
+        status = run_cli (f, NULL, "sync", "-q", "--timeout", "5", NULL);
+        g_printerr ("# cut %s after %" G_GINT64_FORMAT " bytes: exit %d, %u waiting\n",
+                    dir == 1 ? "down" : "up", cut, status, pending (f));
+        g_assert_true (status == 0 || status == 6);
+        runs++;
+      }
+  proxy_set_cut (proxy, FALSE, -1);
+  sync_to_the_end (f);
+  g_printerr ("# %u broken syncs\n", runs);
+  assert_exactly_once (f, ids);
+  assert_cache_equals_fresh_sync (f);
+  proxy_free (proxy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,6 +765,8 @@ main (int   argc,
   g_test_add ("/sync/server/kill-client", Fixture, NULL, fixture_set_up, test_kill_client,
               fixture_tear_down);
   g_test_add ("/sync/server/kill-server", Fixture, NULL, fixture_set_up, test_kill_server,
+              fixture_tear_down);
+  g_test_add ("/sync/server/broken-line", Fixture, NULL, fixture_set_up, test_broken_line,
               fixture_tear_down);
   return g_test_run ();
 }
