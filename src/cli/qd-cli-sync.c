@@ -320,8 +320,12 @@ qd_cli_sync_sync (const char  *data_dir,
       qd_cli_print_json (ctx, json_builder_get_root (b));
     }
   else if (!quiet)
-    g_printerr (_("Sent %u changes (%u rejected), received %" G_GUINT64_FORMAT " changes.\n"),
-                w.stats.pushed, w.stats.rejected, w.stats.changes);
+    {
+      g_autofree char *received = g_strdup_printf ("%" G_GUINT64_FORMAT, w.stats.changes);
+
+      g_printerr (_("Sent %u changes (%u rejected), received %s changes.\n"),
+                  w.stats.pushed, w.stats.rejected, received);
+    }
   if (w.stats.rejected > 0)
     return qd_cli_fail (ctx, QD_CLI_EXIT_REJECTED,
                         g_dngettext (GETTEXT_PACKAGE,

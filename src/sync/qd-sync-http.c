@@ -130,11 +130,11 @@ read_body (QdSyncHttp    *http,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > (goffset) http->max_answer)
     {
+      g_autofree char *size = g_format_size (soup_message_headers_get_content_length (headers));
+      g_autofree char *limit = g_format_size (http->max_answer);
+
       g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_TOO_LARGE,
-                   _("The server announced an answer of %" G_GINT64_FORMAT " bytes; "
-                     "the limit is %" G_GSIZE_FORMAT " bytes."),
-                   (gint64) soup_message_headers_get_content_length (headers),
-                   http->max_answer);
+                   _("The server announced an answer of %s; the limit is %s."), size, limit);
       return NULL;
     }
 
@@ -153,9 +153,10 @@ read_body (QdSyncHttp    *http,
         break;
       if (buf->len + (gsize) n > http->max_answer)
         {
+          g_autofree char *limit = g_format_size (http->max_answer);
+
           g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_TOO_LARGE,
-                       _("The server's answer is larger than %" G_GSIZE_FORMAT " bytes."),
-                       http->max_answer);
+                       _("The server's answer is larger than the limit of %s."), limit);
           return NULL;
         }
       g_byte_array_append (buf, chunk, n);
