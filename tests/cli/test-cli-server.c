@@ -3,7 +3,7 @@
  * A dealer's whole round: login, sync, queue an order, a stock report and a dispute
  * offline, sync them, see the server's answers in the cache; a rejection, the server gone,
  * logout. The server is the real binary with its demo data (qudao-server --demo) on
- * 127.0.0.1:0; the token goes to the real keyring of the test's D-Bus session
+ * 127.0.0.1:0, run by tests/common; the token goes to the real keyring of the test's D-Bus session
  * (tools/run-headless.sh).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,23 +12,29 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "qd-cli.h"
 #include "qd-json.h"
+#include "qd-test-server.h"
 
 #define DEMO_PASSWORD "qudao-demo"
 
 typedef struct
 {
-  char        *tmp;
-  char        *data_dir;
-  char        *cli;
-  GSubprocess *server;
-  char        *url;
+  char         *tmp;
+  char         *data_dir;
+  char         *cli;
+  QdTestServer *server;
+  const char   *url;
 } Fixture;
+
+static void
+stop_server (Fixture *f)
+{
+  if (f->server != NULL)
+    qd_test_server_stop (f->server);
+}
 
 typedef struct
 {
@@ -65,57 +71,6 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
-/* The server must not outlive a test that failed: meson would wait for it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Starts qudao-server with demo data and waits for its "listening on URL" line. */
-static void
-start_server (Fixture *f)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *server_bin = g_build_filename (g_getenv ("QUDAO_BUILD_ROOT"), "src",
-                                                  "server", "qudao-server", NULL);
-  g_autofree char *server_dir = g_build_filename (f->tmp, "server", NULL);
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawn (launcher, &error, server_bin,
-                                           "--data-dir", server_dir, "--listen", "127.0.0.1:0",
-                                           "--demo", "--demo-products", "100",
-                                           "--demo-order-lines", "3000", NULL);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-
-  /* Bounded: the server prints a few lines, then either the URL or it exits (EOF). */
-  for (int i = 0; i < 100 && f->url == NULL; i++)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      if (line == NULL)
-        g_error ("qudao-server exited before listening");
-      if (g_str_has_prefix (line, "listening on "))
-        f->url = g_strdup (line + strlen ("listening on "));
-    }
-  g_assert_nonnull (f->url);
-}
-
-static void
-stop_server (Fixture *f)
-{
-  if (f->server == NULL)
-    return;
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_subprocess_wait (f->server, NULL, NULL);
-  g_clear_object (&f->server);
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -126,19 +81,24 @@ fixture_setup (Fixture       *f,
   f->tmp = g_dir_make_tmp ("qudao-cli-server-XXXXXX", &error);
   g_assert_no_error (error);
   f->data_dir = g_build_filename (f->tmp, "client", NULL);
-  start_server (f);
+  {
+    const char * const extra[] = { "--demo-products", "100", "--demo-order-lines", "3000",
+                                   NULL };
+
+    f->server = qd_test_server_new (TRUE, extra);
+    f->url = qd_test_server_get_url (f->server);
+  }
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  stop_server (f);
+  g_clear_pointer (&f->server, qd_test_server_free);
   remove_tree (f->tmp);
   g_free (f->tmp);
   g_free (f->data_dir);
   g_free (f->cli);
-  g_free (f->url);
 }
 
 /* Runs qudao-cli --data-dir DIR ARGS… with @input on stdin and checks the exit code. */
@@ -247,6 +207,59 @@ count_orders (Fixture    *f,
   return json_array_get_length (json_object_get_array_member (o, "orders"));
 }
 
+/* Reads the dealer's whole change feed from the server and counts the distinct orders whose
+ * client_order_id is @client_id (with the note the test gave). */
+static guint
+server_orders_with_client_id (Fixture    *f,
+                              const char *client_id)
+{
+  g_autofree char *token = qd_test_server_login (f->server, "dealer1", DEMO_PASSWORD);
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = NULL;
+  gboolean more = TRUE;
+
+  g_assert_nonnull (token);
+  /* Bounded: the demo feed is a few pages at most. */
+  for (int page = 0; page < 100 && more; page++)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *escaped = cursor != NULL ? g_uri_escape_string (cursor, NULL, TRUE) : NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *o;
+      JsonArray *changes;
+      guint status = 0;
+
+      path = escaped != NULL ? g_strdup_printf ("/api/v1/changes?limit=5000&since=%s", escaped)
+                             : g_strdup ("/api/v1/changes?limit=5000");
+      answer = qd_test_request (f->server, "GET", path, token, NULL, &status);
+      g_assert_cmpuint (status, ==, 200);
+      o = json_node_get_object (answer);
+      changes = json_object_get_array_member (o, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *c = json_array_get_object_element (changes, i);
+          JsonObject *d;
+
+          if (g_strcmp0 (json_object_get_string_member (c, "entity"), "order") != 0
+              || !json_object_has_member (c, "data"))
+            continue;
+          d = json_object_get_object_member (c, "data");
+          if (json_object_has_member (d, "client_order_id")
+              && g_strcmp0 (json_object_get_string_member_with_default (d, "client_order_id",
+                                                                        NULL), client_id) == 0)
+            {
+              g_assert_cmpstr (json_object_get_string_member (d, "note"), ==, "CLI 测试");
+              g_hash_table_add (found, g_strdup (json_object_get_string_member (c, "id")));
+            }
+        }
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (o, "cursor"));
+      more = json_object_get_boolean_member (o, "has_more");
+    }
+  g_assert_false (more);
+  return g_hash_table_size (found);
+}
+
 /* The round of a dealer's month, against the real server. */
 static void
 test_round_trip (Fixture       *f,
@@ -258,6 +271,7 @@ test_round_trip (Fixture       *f,
   g_autofree char *stock_csv = NULL;
   g_autofree char *statement_id = NULL;
   g_autofree char *line_id = NULL;
+  g_autofree char *local_id = NULL;
   g_autoptr(GError) error = NULL;
   gint64 pack = 1;
   guint orders_before, submitted_before;
@@ -356,7 +370,8 @@ test_round_trip (Fixture       *f,
     g_auto(Run) run = { 0 };
 
     RUN (f, QD_CLI_EXIT_OK, &run, "order", "add", order_line, "--note", "CLI 测试");
-    g_assert_true (qd_is_uuid (g_strstrip (run.out)));
+    local_id = g_strdup (g_strstrip (run.out));
+    g_assert_true (qd_is_uuid (local_id));
   }
   stock_csv = g_build_filename (f->tmp, "stock.csv", NULL);
   {
@@ -401,6 +416,8 @@ test_round_trip (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "disputed");
     g_assert_true (json_object_get_null_member (o, "pending"));
   }
+  /* On the server: exactly one order carries our client order id, with our note. */
+  g_assert_cmpuint (server_orders_with_client_id (f, local_id), ==, 1);
   {
     /* The order went once: a second sync sends nothing and changes nothing. */
     g_auto(Run) run = { 0 };
@@ -408,6 +425,7 @@ test_round_trip (Fixture       *f,
     RUN (f, QD_CLI_EXIT_OK, &run, "sync");
     g_assert_cmpuint (count_orders (f, NULL), ==, orders_before + 1);
   }
+  g_assert_cmpuint (server_orders_with_client_id (f, local_id), ==, 1);
 
   /* An absurd order: queued locally, rejected by the server, exit 8. */
   {
