@@ -655,6 +655,30 @@ test_order_import (Fixture       *f,
   }
   g_assert_cmpuint (pending_count (f), ==, 1);
 
+  /* A file of 120 bad lines: 50 are listed, then how many more, then the total. */
+  {
+    g_auto(Run) run = { 0 };
+    g_auto(GStrv) err_lines = NULL;
+    g_autoptr(GString) many = g_string_new ("sku,qty\n");
+    g_autofree char *path = NULL;
+
+    for (int i = 0; i < 120; i++)
+      g_string_append_printf (many, "NOPE-%d,1\n", i);
+    path = write_file (f, "many.csv", many->str, many->len);
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "import", path, NULL);
+    err_lines = g_strsplit (run.err, "\n", -1);
+    g_assert_cmpuint (g_strv_length (err_lines), ==, 53);
+    assert_contains (err_lines[49], "line 51, column 1 (sku): unknown SKU “NOPE-49”");
+    assert_contains (err_lines[50], "70 more bad lines not shown");
+    assert_contains (err_lines[51], "120 bad lines; nothing was queued");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *one = write_file (f, "one.csv", "NOPE,1\n", -1);
+
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "import", one, NULL);
+    assert_contains (run.err, "one.csv: 1 bad line; nothing was queued");
+  }
   {
     g_auto(Run) run = { 0 };
 
