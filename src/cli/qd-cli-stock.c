@@ -19,9 +19,20 @@
 
 typedef struct
 {
-  QdStore *store;
-  GError  *error;   /* the first store failure (not an unknown SKU) */
+  QdStore    *store;
+  GHashTable *seen;    /* SKU → QdCsvProduct* (NULL: unknown), for files with many lots */
+  GError     *error;   /* the first store failure (not an unknown SKU) */
 } Lookup;
+
+static void
+cached_product_free (gpointer data)
+{
+  QdCsvProduct *p = data;
+
+  if (p != NULL)
+    g_free (p->product_id);
+  g_free (p);
+}
 
 static gboolean
 lookup_product_cb (const char   *sku,
@@ -31,19 +42,37 @@ lookup_product_cb (const char   *sku,
   Lookup *lookup = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(QdProductInfo) p = NULL;
+  QdCsvProduct *cached = NULL;
+  gpointer value;
 
   if (lookup->error != NULL)
     return FALSE;
-  p = qd_store_get_product_by_sku (lookup->store, sku, &error);
-  if (p == NULL)
+
+  if (g_hash_table_lookup_extended (lookup->seen, sku, NULL, &value))
+    cached = value;
+  else
     {
-      if (!g_error_matches (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND))
-        lookup->error = g_steal_pointer (&error);
-      return FALSE;
+      p = qd_store_get_product_by_sku (lookup->store, sku, &error);
+      if (p == NULL && !g_error_matches (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND))
+        {
+          lookup->error = g_steal_pointer (&error);
+          return FALSE;
+        }
+      if (p != NULL)
+        {
+          cached = g_new0 (QdCsvProduct, 1);
+          cached->product_id = g_strdup (p->id);
+          cached->lot_tracked = p->lot_tracked;
+          cached->active = p->active;
+        }
+      g_hash_table_insert (lookup->seen, g_strdup (sku), cached);
     }
-  out->product_id = g_strdup (p->id);
-  out->lot_tracked = p->lot_tracked;
-  out->active = p->active;
+
+  if (cached == NULL)
+    return FALSE;
+  out->product_id = g_strdup (cached->product_id);
+  out->lot_tracked = cached->lot_tracked;
+  out->active = cached->active;
   return TRUE;
 }
 
@@ -112,7 +141,9 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
   g_autofree char *as_of = NULL;
   g_autofree char *report_id = NULL;
   g_autofree QdStockLineInput *input = NULL;
-  Lookup lookup = { NULL, NULL };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       cached_product_free);
+  Lookup lookup = { NULL, seen, NULL };
   gsize length = 0;
   int code;
 
