@@ -461,6 +461,8 @@ qd_csv_parse_qty (const char  *text,
   const char *p;
   gboolean negative = FALSE;
   gboolean any_digit = FALSE;
+  gboolean any_comma = FALSE;
+  guint digits_since_comma = 0;
   gint64 value = 0;
 
   g_return_val_if_fail (text != NULL, FALSE);
@@ -484,6 +486,9 @@ qd_csv_parse_qty (const char  *text,
       if (g_ascii_isdigit (*p))
         {
           any_digit = TRUE;
+          digits_since_comma++;
+          if (any_comma && digits_since_comma > 3)
+            break;
           value = value * 10 + (*p - '0');
           if (value > QD_QTY_MAX)
             {
@@ -492,9 +497,15 @@ qd_csv_parse_qty (const char  *text,
               return FALSE;
             }
         }
-      else if (*p == ',' && any_digit && g_ascii_isdigit (p[1]))
+      else if (*p == ',' && any_digit && digits_since_comma >= 1 && digits_since_comma <= 3
+               && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && g_ascii_isdigit (p[3])
+               && !g_ascii_isdigit (p[4]))
         {
-          /* "1,200": a thousands separator, as spreadsheets format numbers. */
+          /* "1,200": a thousands separator, as spreadsheets format numbers; only in groups
+           * of three, so that "1,2" (two numbers run together) is not read as 12. */
+          digits_since_comma = 0;
+          any_comma = TRUE;
+          continue;
         }
       else if (*p == '.' && any_digit)
         {
