@@ -452,7 +452,8 @@ qd_cli_cmd_order_import (QdCliContext *ctx,
   if (!check_text (ctx, _("note"), note, &code))
     return code;
 
-  file = g_filename_display_name (argv[1]);
+  file = strcmp (argv[1], "-") == 0 ? g_strdup (_("standard input"))
+                                   : g_filename_display_name (argv[1]);
   if (!_qd_cli_read_file (argv[1], &data, &length, &error))
     return qd_cli_fail_error (ctx, error);
 

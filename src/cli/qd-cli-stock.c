@@ -168,7 +168,8 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
   else
     as_of = g_strdup (today);
 
-  file = g_filename_display_name (argv[1]);
+  file = strcmp (argv[1], "-") == 0 ? g_strdup (_("standard input"))
+                                   : g_filename_display_name (argv[1]);
   if (!_qd_cli_read_file (argv[1], &data, &length, &error))
     return qd_cli_fail_error (ctx, error);
 

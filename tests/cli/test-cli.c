@@ -231,6 +231,39 @@ run_cli (Fixture    *f,
   va_end (ap);
 }
 
+/* Runs qudao-cli with @input on its standard input. */
+static void
+run_cli_stdin (Fixture     *f,
+               const char  *input,
+               int          expect,
+               Run         *run,
+               const char **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  g_ptr_array_add (argv, f->cli);
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, f->data_dir);
+  for (const char **a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (char *) *a);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (proc);
+  if (run->status != expect)
+    g_error ("exit %d, expected %d\nstdout: %s\nstderr: %s", run->status, expect, run->out,
+             run->err);
+}
+
 static void G_GNUC_NULL_TERMINATED
 run_cli_zh (Fixture    *f,
             int         expect,
@@ -712,6 +745,23 @@ test_order_import (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (o, "expected_total_fen"), ==, 9600);
   }
   g_assert_cmpuint (pending_count (f), ==, 2);
+
+  /* "-" reads the standard input: an ERP export piped in. */
+  {
+    g_auto(Run) run = { 0 };
+    const char *args[] = { "order", "import", "-", NULL };
+
+    run_cli_stdin (f, "sku,qty\nYL-001,7\n", QD_CLI_EXIT_OK, &run, args);
+    g_assert_true (qd_is_uuid (g_strstrip (run.out)));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    const char *args[] = { "order", "import", "-", NULL };
+
+    run_cli_stdin (f, "sku,qty\nNOPE,7\n", QD_CLI_EXIT_INVALID, &run, args);
+    assert_contains (run.err, "standard input line 2, column 1 (sku): unknown SKU “NOPE”");
+  }
+  g_assert_cmpuint (pending_count (f), ==, 3);
 }
 
 /* orders and order cancel -------------------------------------------------------------- */
