@@ -531,9 +531,10 @@ static const char SQL_CREDIT_LIMIT[] = "SELECT credit_limit_fen FROM dealers WHE
 static const char SQL_LAST_STATEMENT[] =
   "SELECT period, closing_balance_fen FROM statements WHERE dealer_id = ?1 "
   "ORDER BY period DESC, version DESC LIMIT 1";
+/* Shipped and completed orders, by day: the dashboards' summary (migration 0004). */
 static const char SQL_INVOICED_SINCE[] =
-  "SELECT coalesce (sum (total_fen), 0) FROM orders WHERE dealer_id = ?1 "
-  "AND status IN ('shipped', 'completed') AND created_at >= ?2";
+  "SELECT coalesce (sum (amount_fen), 0) FROM purchases_daily WHERE dealer_id = ?1 "
+  "AND day >= ?2";
 static const char SQL_PAID_SINCE[] =
   "SELECT coalesce (sum (amount_fen), 0) FROM payments WHERE dealer_id = ?1 AND date >= ?2";
 static const char SQL_UNINVOICED[] =
@@ -590,6 +591,8 @@ qd_store_get_credit_position (QdStore           *self,
   g_return_val_if_fail (out != NULL, FALSE);
 
   memset (out, 0, sizeof *out);
+  if (!_qd_store_ensure_derived (self, error))
+    return FALSE;
   if (dealer_id == NULL)
     {
       account = qd_store_dup_meta (self, QD_STORE_META_DEALER_ID);

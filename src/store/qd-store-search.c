@@ -249,6 +249,10 @@ qd_store_search_rowids (QdStore               *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
+  /* After an initial sync the search indexes may still wait for their rebuild. */
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
+
   text = g_strstrip (g_strdup (query->text != NULL ? query->text : ""));
   if (!g_utf8_validate (text, -1, NULL))
     {

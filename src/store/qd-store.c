@@ -22,6 +22,7 @@ static const char *const migrations[] = {
   "/io/github/qudao/store/migrations/0001-initial.sql",
   "/io/github/qudao/store/migrations/0002-search.sql",
   "/io/github/qudao/store/migrations/0003-short-search.sql",
+  "/io/github/qudao/store/migrations/0004-dashboard.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QD_STORE_SCHEMA_VERSION);
 
@@ -408,6 +409,32 @@ fail:
   return FALSE;
 }
 
+/* qd_feed_bulk(): true while this connection applies a change-feed page in bulk mode, so
+ * that the search index triggers (schema version 4) leave the FTS5 indexes to the rebuild
+ * at the end of the bulk fill. Per connection: another process's writes keep their
+ * triggers. */
+static void
+feed_bulk_func (sqlite3_context  *context,
+                int               argc,
+                sqlite3_value   **argv)
+{
+  QdStore *self = sqlite3_user_data (context);
+
+  sqlite3_result_int (context, self->in_page ? self->page_bulk : self->defer_indexes);
+}
+
+static gboolean
+register_functions (QdStore  *self,
+                    GError  **error)
+{
+  int rc = sqlite3_create_function_v2 (self->db, "qd_feed_bulk", 0, SQLITE_UTF8, self,
+                                       feed_bulk_func, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return _qd_store_db_error (self, rc, error);
+  return TRUE;
+}
+
 static gboolean
 open_db (QdStore           *self,
          QdStoreOpenFlags   flags,
@@ -435,6 +462,7 @@ open_db (QdStore           *self,
        * a cache of tens of MB. */
       || !_qd_store_exec (self, "PRAGMA cache_size = -16384", error)
       || !_qd_store_register_tokenizer (self, error)
+      || !register_functions (self, error)
       || ((flags & QD_STORE_OPEN_NO_CHECK) == 0 && !check_integrity (self, error))
       || !get_user_version (self, &version, error))
     return FALSE;
@@ -699,6 +727,11 @@ qd_store_set_last_sync (QdStore  *self,
 {
   char buf[32];
 
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+
+  /* The sync engine calls this when the feed has no more pages: a bulk fill ends here. */
+  if (!self->in_page && !qd_store_end_bulk (self, error))
+    return FALSE;
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, unix_ms);
   return qd_store_set_meta (self, "last_sync_ms", buf, error);
 }

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdStore, qd_store, QD, STORE, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define QD_STORE_SCHEMA_VERSION 3
+#define QD_STORE_SCHEMA_VERSION 4
 
 /**
  * QdEntityKinds:
@@ -114,6 +114,9 @@ gboolean    qd_store_commit_page       (QdStore      *self,
                                         QdEntityKinds *out_changed,
                                         GError      **error);
 void        qd_store_rollback_page     (QdStore      *self);
+gboolean    qd_store_is_bulk_pending   (QdStore      *self);
+gboolean    qd_store_end_bulk          (QdStore      *self,
+                                        GError      **error);
 gboolean    qd_store_reset_feed        (QdStore      *self,
                                         GError      **error);
 
