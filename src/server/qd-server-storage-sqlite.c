@@ -440,7 +440,8 @@ conn_open (const char  *path,
   /* Writers hold the lock for a whole batch; readers never wait on them in WAL mode. */
   rc = sqlite3_exec (conn->db,
                      writer ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                              "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+                              "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
+                              "PRAGMA journal_size_limit = 67108864;"
                             : "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -813,6 +814,15 @@ qd_server_storage_free (QdServerStorage *storage)
   g_clear_pointer (&storage->secret, g_bytes_unref);
   g_free (storage->path);
   g_free (storage);
+}
+
+gboolean
+qd_server_storage_checkpoint (QdServerStorage  *storage,
+                              GError          **error)
+{
+  g_return_val_if_fail (storage != NULL, FALSE);
+
+  return exec (storage->writer, "PRAGMA wal_checkpoint(TRUNCATE)", error);
 }
 
 gboolean

@@ -166,6 +166,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdServerStorage, qd_server_storage_free)
 /* Closes the calling thread's read connection (reader threads call it before they end). */
 void             qd_server_storage_release_thread (QdServerStorage  *storage);
 gboolean         qd_server_storage_is_empty      (QdServerStorage   *storage);
+/* Copies the WAL into the database and truncates it (after a bulk load). */
+gboolean         qd_server_storage_checkpoint    (QdServerStorage   *storage,
+                                                  GError           **error);
 /* The server secret (32 bytes, created on first open) that signs feed cursors. */
 GBytes          *qd_server_storage_get_secret    (QdServerStorage   *storage);
 

@@ -11,10 +11,14 @@
 
 #include "qd-test-server.h"
 
+/* A small demo data set keeps the suite fast (also under ASan). */
+#define SMALL_DEMO "--demo-products", "400", "--demo-order-lines", "4000"
+static const char *small_demo[] = { SMALL_DEMO, NULL };
+
 static void
 test_token_expiry (void)
 {
-  const char *args[] = { "--token-ttl", "1", NULL };
+  const char *args[] = { "--token-ttl", "1", SMALL_DEMO, NULL };
   g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, args);
   g_autofree char *token = qd_test_server_login (server, "dealer2", "qudao-demo");
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -40,7 +44,7 @@ test_token_expiry (void)
 static void
 test_login_storm (void)
 {
-  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, NULL);
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
   const char *body = "{\"username\":\"dealer1\",\"password\":\"not-the-password\"}";
   guint n401 = 0, n429 = 0;
 
@@ -89,6 +93,7 @@ run_user_command (const char *data_dir,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
 
   g_ptr_array_add (argv, (gpointer) bin);
   g_ptr_array_add (argv, (gpointer) "user");
@@ -100,15 +105,18 @@ run_user_command (const char *data_dir,
   p = g_subprocess_newv ((const char * const *) argv->pdata,
                          G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, stdin_text, NULL, NULL, NULL, &error);
+  g_subprocess_communicate_utf8 (p, stdin_text, NULL, NULL, &err, &error);
   g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (p))
+    g_printerr ("# qudao-server user %s did not exit normally: %s\n", args[0], err);
+  g_assert_true (g_subprocess_get_if_exited (p));
   return g_subprocess_get_exit_status (p);
 }
 
 static void
 test_user_commands (void)
 {
-  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, NULL);
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
   g_autofree char *token = qd_test_server_login (server, "dealer2", "qudao-demo");
   const char *add[] = { "add", "--role", "manager", "--region", "r-north", "--name", "赵经理",
                         "zhao", NULL };

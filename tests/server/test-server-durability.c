@@ -10,6 +10,10 @@
 
 #include "qd-test-server.h"
 
+/* A small demo data set keeps the suite fast (also under ASan). */
+#define SMALL_DEMO "--demo-products", "400", "--demo-order-lines", "4000"
+static const char *small_demo[] = { SMALL_DEMO, NULL };
+
 #define KILL_AFTER 40      /* answered mutations before the kill */
 #define MAX_WRITES 100000  /* bound of the loop */
 
@@ -74,7 +78,7 @@ write_loop (gpointer data)
 static void
 test_kill_during_writes (void)
 {
-  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, NULL);
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
   g_autoptr(JsonNode) page = NULL;
   Loop loop = { 0 };
   GThread *thread;
