@@ -21,6 +21,8 @@ struct _QdStore
 
   /* the change-feed page under way */
   gboolean       in_page;
+  /* a batch of mutation results under way: each result is a savepoint inside it */
+  gboolean       in_results;
   QdEntityKinds  page_changed;
 };
 
