@@ -460,6 +460,7 @@ push (SyncJob       *job,
       QdEntityKinds changed = QD_ENTITY_KIND_NONE;
       gint64 t_claim = g_get_monotonic_time ();
       gint64 t_send, t_answer;
+      gboolean in_results;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -505,6 +506,8 @@ push (SyncJob       *job,
           break;
         }
 
+      /* The batch's results in one transaction (each result a savepoint of it). */
+      ok = in_results = qd_store_outbox_begin_results (store, error);
       for (guint i = 0; i < items->len && ok; i++)
         {
           QdOutboxItem *item = g_ptr_array_index (items, i);
@@ -532,6 +535,10 @@ push (SyncJob       *job,
           changed |= one;
           job->stats.pushed++;
         }
+      if (ok)
+        ok = qd_store_outbox_end_results (store, TRUE, error);
+      else if (in_results)
+        qd_store_outbox_end_results (store, FALSE, NULL);
       g_debug ("batch of %u: claim+encode %.1f ms, server %.1f ms, record %.1f ms", items->len,
                (t_send - t_claim) / 1e3, (t_answer - t_send) / 1e3,
                (g_get_monotonic_time () - t_answer) / 1e3);
