@@ -739,8 +739,11 @@ pull (SyncJob       *job,
       g_free (cursor);
       cursor = g_strdup (next);
 
+      /* done/total from the cursor's seq and the feed's head when the server tells it
+       * (head_seq); without it the total is unknown (0) until the last page. */
       post_update (job, UPDATE_PROGRESS, 0, MAX (last_seq, 0),
-                   has_more ? MAX (head_seq, last_seq) : MAX (last_seq, 0), 0);
+                   !has_more ? MAX (last_seq, 0) : head_seq > 0 ? MAX (head_seq, last_seq) : 0,
+                   0);
       if (changed != QD_ENTITY_KIND_NONE)
         post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
       if (!has_more)
