@@ -78,6 +78,7 @@ struct _QdSyncEngine
   char            *server_url;
   char            *ca_file;
   char            *owner;          /* this engine's outbox lease owner id */
+  char            *token;          /* cached from the keyring; never logged */
   GMainContext    *context;        /* where the engine lives and notifies */
 
   /* Settings. */
@@ -182,6 +183,7 @@ typedef struct
   guint          batch_size;
   gint64         lease_ms;
   gboolean       retry_now;
+  char          *token;           /* the engine's cached token, or NULL to look it up */
 
   /* Results, read by the main thread once the task completed. */
   QdSyncStats    stats;
@@ -196,6 +198,9 @@ sync_job_free (SyncJob *job)
   g_free (job->server_url);
   g_free (job->ca_file);
   g_free (job->owner);
+  if (job->token != NULL)
+    explicit_bzero (job->token, strlen (job->token));
+  g_free (job->token);
   g_free (job);
 }
 
@@ -453,6 +458,9 @@ push (SyncJob       *job,
       g_autofree char *body = NULL;
       JsonArray *results = NULL;
       QdEntityKinds changed = QD_ENTITY_KIND_NONE;
+      gint64 t_claim = g_get_monotonic_time ();
+      gint64 t_send, t_answer;
+      gboolean in_results;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -482,8 +490,10 @@ push (SyncJob       *job,
           ok = FALSE;
           break;
         }
+      t_send = g_get_monotonic_time ();
       answer = _qd_sync_http_call (http, "POST", "/mutations", body, strlen (body), NULL, NULL,
                                    cancellable, &local_error);
+      t_answer = g_get_monotonic_time ();
       if (answer == NULL || !check_results (items, answer, &results, &local_error))
         {
           /* Cancelled or 401: nothing is known of the batch either, but it is no fault of
@@ -496,6 +506,8 @@ push (SyncJob       *job,
           break;
         }
 
+      /* The batch's results in one transaction (each result a savepoint of it). */
+      ok = in_results = qd_store_outbox_begin_results (store, error);
       for (guint i = 0; i < items->len && ok; i++)
         {
           QdOutboxItem *item = g_ptr_array_index (items, i);
@@ -523,6 +535,13 @@ push (SyncJob       *job,
           changed |= one;
           job->stats.pushed++;
         }
+      if (ok)
+        ok = qd_store_outbox_end_results (store, TRUE, error);
+      else if (in_results)
+        qd_store_outbox_end_results (store, FALSE, NULL);
+      g_debug ("batch of %u: claim+encode %.1f ms, server %.1f ms, record %.1f ms", items->len,
+               (t_send - t_claim) / 1e3, (t_answer - t_send) / 1e3,
+               (g_get_monotonic_time () - t_answer) / 1e3);
       post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
       if (!ok)
         break;
@@ -720,8 +739,11 @@ pull (SyncJob       *job,
       g_free (cursor);
       cursor = g_strdup (next);
 
+      /* done/total from the cursor's seq and the feed's head when the server tells it
+       * (head_seq); without it the total is unknown (0) until the last page. */
       post_update (job, UPDATE_PROGRESS, 0, MAX (last_seq, 0),
-                   has_more ? MAX (head_seq, last_seq) : MAX (last_seq, 0), 0);
+                   !has_more ? MAX (last_seq, 0) : head_seq > 0 ? MAX (head_seq, last_seq) : 0,
+                   0);
       if (changed != QD_ENTITY_KIND_NONE)
         post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
       if (!has_more)
@@ -749,7 +771,10 @@ sync_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  token = qd_credentials_lookup_sync (job->credentials, cancellable, &error);
+  /* The keyring is asked once per engine (and again after a 401): a lookup costs a D-Bus
+   * round trip, or a key derivation with libsecret's file backend. */
+  token = job->token != NULL ? g_strdup (job->token)
+                             : qd_credentials_lookup_sync (job->credentials, cancellable, &error);
   if (error != NULL)
     {
       g_task_return_error (task, error);
@@ -768,6 +793,8 @@ sync_thread (GTask        *task,
       return;
     }
   _qd_sync_http_set_token (http, token);
+  if (job->token == NULL)
+    job->token = g_strdup (token);
   explicit_bzero (token, strlen (token));
   http->timer_context = job->engine->context;
 
@@ -812,18 +839,34 @@ set_last_error (QdSyncEngine *self,
 }
 
 static void
+forget_token (QdSyncEngine *self)
+{
+  if (self->token != NULL)
+    explicit_bzero (self->token, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
+}
+
+/* The worker's task has no source object and its job lets go of the engine here, in the
+ * engine's thread: the task itself is released by the worker thread a moment later, and the
+ * engine must never be finalized there. */
+static void
 sync_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  QdSyncEngine *self = QD_SYNC_ENGINE (source);
+  g_autoptr(QdSyncEngine) self = user_data;
   SyncJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->waiters);
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
   ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_clear_object (&job->engine);
   self->stats = job->stats;
+  forget_token (self);
+  /* A refused token is looked up again next time: the user may have logged in anew. */
+  if (!g_error_matches (error, QD_SYNC_ERROR, QD_SYNC_ERROR_AUTH_REQUIRED))
+    self->token = g_strdup (job->token);
   g_clear_object (&self->running);
   g_clear_object (&self->running_cancellable);
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
@@ -892,6 +935,7 @@ start_sync (QdSyncEngine *self,
   job->page_limit = self->page_limit;
   job->batch_size = self->batch_size;
   job->retry_now = user_asked;
+  job->token = g_strdup (self->token);
   /* The lease must outlive the longest request, or a second process could take the rows
    * back while their batch is in flight (it would only cost a duplicate answer, but the
    * lease exists to avoid that). A crashed holder blocks others for this long. */
@@ -901,7 +945,8 @@ start_sync (QdSyncEngine *self,
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   self->running_cancellable = g_cancellable_new ();
-  self->running = g_task_new (self, self->running_cancellable, sync_done_cb, NULL);
+  self->running = g_task_new (NULL, self->running_cancellable, sync_done_cb,
+                              g_object_ref (self));
   g_task_set_source_tag (self->running, start_sync);
   g_task_set_task_data (self->running, job, (GDestroyNotify) sync_job_free);
   set_phase (self, QD_SYNC_PHASE_PUSHING);
@@ -1023,6 +1068,7 @@ qd_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->owner, g_free);
+  forget_token (self);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
