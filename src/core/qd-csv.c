@@ -72,6 +72,7 @@ row_is_blank (GPtrArray *fields)
 static gboolean
 parse_records (const char  *text,
                gsize        length,
+               char         sep,
                GPtrArray   *rows,
                GError     **error)
 {
@@ -132,7 +133,7 @@ parse_records (const char  *text,
                     break;
                 }
               if (field->len <= QD_CSV_MAX_FIELD_BYTES
-                  && p < end && *p != ',' && *p != '\r' && *p != '\n')
+                  && p < end && *p != sep && *p != '\r' && *p != '\n')
                 {
                   g_set_error (error, QD_CSV_ERROR, QD_CSV_ERROR_SYNTAX,
                                _("Line %u, column %u: unexpected text after a closing quote "
@@ -145,7 +146,7 @@ parse_records (const char  *text,
             {
               const char *start = p;
 
-              while (p < end && *p != ',' && *p != '\r' && *p != '\n')
+              while (p < end && *p != sep && *p != '\r' && *p != '\n')
                 p++;
               g_string_append_len (field, start, p - start);
             }
@@ -160,7 +161,7 @@ parse_records (const char  *text,
 
           g_ptr_array_add (fields, g_strndup (field->str, field->len));
 
-          if (p < end && *p == ',')
+          if (p < end && *p == sep)
             {
               p++;
               if (p >= end)
@@ -198,6 +199,33 @@ parse_records (const char  *text,
     }
 
   return TRUE;
+}
+
+/* Comma, unless the first line has tabs and no comma outside quotes: some dealers' systems
+ * export tab-separated text under a .csv name (and Excel's "Unicode text" is TSV too). */
+static char
+detect_separator (const char *text,
+                  gsize       length)
+{
+  gboolean quoted = FALSE;
+  gboolean tab = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '"')
+        quoted = !quoted;
+      else if (quoted)
+        continue;
+      else if (c == ',')
+        return ',';
+      else if (c == '\t')
+        tab = TRUE;
+      else if (c == '\n' || c == '\r')
+        break;
+    }
+  return tab ? '\t' : ',';
 }
 
 /**
@@ -281,7 +309,8 @@ qd_csv_parse (const char  *data,
       length = bytes_written;
     }
 
-  if (!parse_records (data, length, table->rows, error))
+  table->separator = detect_separator (data, length);
+  if (!parse_records (data, length, table->separator, table->rows, error))
     return NULL;
 
   return g_steal_pointer (&table);

@@ -941,6 +941,14 @@ test_stock_report (Fixture       *f,
     run_cli (f, QD_CLI_EXIT_OK, &run, "stock", "report", good, "--check", NULL);
     assert_contains (run.out, "3 lines, all correct");
   }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *tsv = write_file (f, "stock.tsv", "编码\t数量\t批号\t有效期\n"
+                                       "MED-9\t2\tB9\t2028-01-31\n", -1);
+
+    run_cli (f, QD_CLI_EXIT_OK, &run, "stock", "report", tsv, "--check", NULL);
+    assert_contains (run.out, "1 line, correct");
+  }
   g_assert_cmpuint (pending_count (f), ==, 1);
   {
     g_auto(Run) run = { 0 };

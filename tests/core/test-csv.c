@@ -91,6 +91,24 @@ test_parse_line_numbers (void)
 }
 
 static void
+test_parse_tsv (void)
+{
+  /* Tab-separated text under a .csv name; a comma inside a field stays in it. */
+  g_autoptr(QdCsvTable) tsv = parse_ok ("商品编码\t数量\t备注\r\nYL-001\t12\t补货, 急\r\n"
+                                        "\"YL\t002\"\t3\t\r\n");
+  /* A comma file whose fields hold tabs stays a comma file. */
+  g_autoptr(QdCsvTable) csv = parse_ok ("sku,note\nA,\"x\ty\"\n");
+
+  g_assert_cmpint (tsv->separator, ==, '\t');
+  g_assert_cmpuint (tsv->rows->len, ==, 3);
+  g_assert_cmpuint (row_at (tsv, 1)->n_fields, ==, 3);
+  g_assert_cmpstr (row_at (tsv, 1)->fields[2], ==, "补货, 急");
+  g_assert_cmpstr (row_at (tsv, 2)->fields[0], ==, "YL\t002");
+  g_assert_cmpint (csv->separator, ==, ',');
+  g_assert_cmpstr (row_at (csv, 1)->fields[1], ==, "x\ty");
+}
+
+static void
 test_parse_empty (void)
 {
   g_autoptr(QdCsvTable) table = parse_ok ("");
@@ -509,6 +527,7 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/parse/basic", test_parse_basic);
   g_test_add_func ("/csv/parse/line-numbers", test_parse_line_numbers);
   g_test_add_func ("/csv/parse/empty", test_parse_empty);
+  g_test_add_func ("/csv/parse/tsv", test_parse_tsv);
   g_test_add_func ("/csv/parse/errors", test_parse_errors);
   g_test_add_func ("/csv/parse/gb18030", test_gb18030);
   g_test_add_func ("/csv/columns", test_columns);
