@@ -248,6 +248,8 @@ qd_csv_parse (const char  *data,
 {
   g_autoptr(QdCsvTable) table = NULL;
   g_autofree char *converted = NULL;
+  g_autofree char *utf16 = NULL;
+  gboolean converted_utf16 = FALSE;
   const char *nul;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -261,8 +263,29 @@ qd_csv_parse (const char  *data,
       return NULL;
     }
 
+  /* Excel's "Unicode text" is UTF-16 with a byte-order mark: convert it first. */
+  if (length >= 2 && (((guchar) data[0] == 0xFF && (guchar) data[1] == 0xFE)
+                      || ((guchar) data[0] == 0xFE && (guchar) data[1] == 0xFF)))
+    {
+      const char *from = (guchar) data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+      gsize bytes_read = 0, bytes_written = 0;
+
+      utf16 = g_convert (data + 2, length - 2, "UTF-8", from, &bytes_read, &bytes_written,
+                         NULL);
+      /* A cut-off last character is reported as bytes left over, not as an error. */
+      if (utf16 == NULL || bytes_read != length - 2)
+        {
+          g_set_error (error, QD_CSV_ERROR, QD_CSV_ERROR_ENCODING,
+                       _("The file starts as UTF-16 text but is not valid UTF-16"));
+          return NULL;
+        }
+      data = utf16;
+      length = bytes_written;
+      converted_utf16 = TRUE;
+    }
+
   /* Neither UTF-8 nor GB18030 text has NUL bytes; a spreadsheet saved as .xlsx or as
-   * UTF-16 ("Unicode text") does. */
+   * UTF-16 without a byte-order mark does. */
   nul = length > 0 ? memchr (data, '\0', length) : NULL;
   if (nul != NULL)
     {
@@ -275,6 +298,7 @@ qd_csv_parse (const char  *data,
 
   table = g_new0 (QdCsvTable, 1);
   table->rows = g_ptr_array_new_with_free_func (row_free);
+  table->from_utf16 = converted_utf16;
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {

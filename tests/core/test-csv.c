@@ -109,6 +109,33 @@ test_parse_tsv (void)
 }
 
 static void
+test_parse_utf16 (void)
+{
+  /* Excel's "Unicode text": UTF-16LE with a BOM, tab-separated. */
+  const char *utf8 = "商品编码\t数量\r\nYL-001\t12\r\n";
+  g_autoptr(GError) error = NULL;
+  gsize written = 0;
+  g_autofree char *le = g_convert (utf8, -1, "UTF-16LE", "UTF-8", NULL, &written, &error);
+  g_autoptr(GString) bytes = g_string_new_len ("\xFF\xFE", 2);
+  g_autoptr(QdCsvTable) table = NULL;
+
+  g_assert_no_error (error);
+  g_string_append_len (bytes, le, written);
+  table = qd_csv_parse (bytes->str, bytes->len, &error);
+  g_assert_no_error (error);
+  g_assert_true (table->from_utf16);
+  g_assert_cmpint (table->separator, ==, '\t');
+  g_assert_cmpstr (row_at (table, 0)->fields[0], ==, "商品编码");
+  g_assert_cmpstr (row_at (table, 1)->fields[1], ==, "12");
+
+  /* Odd bytes after a UTF-16 mark. */
+  g_clear_pointer (&table, qd_csv_table_free);
+  table = qd_csv_parse ("\xFF\xFE\x41", 3, &error);
+  g_assert_null (table);
+  g_assert_error (error, QD_CSV_ERROR, QD_CSV_ERROR_ENCODING);
+}
+
+static void
 test_parse_empty (void)
 {
   g_autoptr(QdCsvTable) table = parse_ok ("");
@@ -528,6 +555,7 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/parse/line-numbers", test_parse_line_numbers);
   g_test_add_func ("/csv/parse/empty", test_parse_empty);
   g_test_add_func ("/csv/parse/tsv", test_parse_tsv);
+  g_test_add_func ("/csv/parse/utf16", test_parse_utf16);
   g_test_add_func ("/csv/parse/errors", test_parse_errors);
   g_test_add_func ("/csv/parse/gb18030", test_gb18030);
   g_test_add_func ("/csv/columns", test_columns);
