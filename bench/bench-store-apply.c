@@ -16,7 +16,7 @@
  * 24 months) and one dealer's dashboard. Prints figures; never fails on time.
  *
  *   bench-store-apply [--products N] [--order-lines M] [--rounds R] [--dir DIR]
- *                     [--skip-incremental]
+ *                     [--skip-incremental] [--keep] [--reuse]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -385,7 +385,7 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   int n_products = 100000, n_lines = 1000000, rounds = 10;
-  gboolean skip_incremental = FALSE;
+  gboolean skip_incremental = FALSE, keep = FALSE, reuse = FALSE;
   char *out_dir = NULL;
   Run before, after;
   int n_orders;
@@ -396,6 +396,9 @@ main (int   argc,
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, "Directory for the cache files", "DIR" },
     { "skip-incremental", 0, 0, G_OPTION_ARG_NONE, &skip_incremental,
       "Only the bulk fill", NULL },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the cache file in --dir", NULL },
+    { "reuse", 0, 0, G_OPTION_ARG_NONE, &reuse,
+      "Time the dashboards on the cache kept in --dir, without filling", NULL },
     { NULL }
   };
 
@@ -419,17 +422,22 @@ main (int   argc,
           "pages of %d\n", n_products, N_DEALERS, n_orders, LINES_PER_ORDER,
           n_orders * LINES_PER_ORDER, PAGE_SIZE);
 
-  if (!skip_incremental)
+  if (reuse && out_dir == NULL)
+    g_error ("--reuse needs --dir");
+  if (!skip_incremental && !reuse)
     {
       remove_db (path);
       if (!fill (path, FALSE, n_products, n_orders, &before, &error))
         g_error ("%s", error->message);
       report ("change by change (before)", &before, n_orders * LINES_PER_ORDER);
     }
-  remove_db (path);
-  if (!fill (path, TRUE, n_products, n_orders, &after, &error))
-    g_error ("%s", error->message);
-  report ("bulk fill (after)", &after, n_orders * LINES_PER_ORDER);
+  if (!reuse)
+    {
+      remove_db (path);
+      if (!fill (path, TRUE, n_products, n_orders, &after, &error))
+        g_error ("%s", error->message);
+      report ("bulk fill (after)", &after, n_orders * LINES_PER_ORDER);
+    }
   {
     struct stat st;
     struct rusage ru;
@@ -519,7 +527,8 @@ main (int   argc,
   }
 
   g_clear_object (&store);
-  remove_db (path);
+  if (!keep && !reuse)
+    remove_db (path);
   if (out_dir == NULL)
     g_rmdir (dir);
   g_free (out_dir);
