@@ -2,6 +2,12 @@
 -- wrk script: GET QD_PATH with the bearer token QD_TOKEN (an empty incremental poll).
 local token = os.getenv("QD_TOKEN")
 local path = os.getenv("QD_PATH")
+-- QD_DELAY_MS: think time of each client between its requests (0: as fast as possible).
+local pause = tonumber(os.getenv("QD_DELAY_MS") or "0")
+
+function delay()
+  return pause
+end
 
 function init(args)
   headers = { ["Authorization"] = "Bearer " .. token }
