@@ -79,6 +79,7 @@ struct _QdSyncEngine
   char            *ca_file;
   char            *owner;          /* this engine's outbox lease owner id */
   char            *token;          /* cached from the keyring; never logged */
+  QdStore         *worker_store;   /* the worker's own connection to the cache */
   GMainContext    *context;        /* where the engine lives and notifies */
 
   /* Settings. */
@@ -184,6 +185,7 @@ typedef struct
   gint64         lease_ms;
   gboolean       retry_now;
   char          *token;           /* the engine's cached token, or NULL to look it up */
+  QdStore       *store;           /* the worker's connection, kept by the engine between syncs */
 
   /* Results, read by the main thread once the task completed. */
   QdSyncStats    stats;
@@ -194,6 +196,7 @@ sync_job_free (SyncJob *job)
 {
   g_clear_object (&job->engine);
   g_clear_object (&job->credentials);
+  g_clear_object (&job->store);
   g_free (job->store_path);
   g_free (job->server_url);
   g_free (job->ca_file);
@@ -759,13 +762,18 @@ sync_thread (GTask        *task,
              GCancellable *cancellable)
 {
   SyncJob *job = task_data;
-  g_autoptr(QdStore) store = NULL;
+  QdStore *store;
   g_autoptr(QdSyncHttp) http = NULL;
   g_autofree char *token = NULL;
   GError *error = NULL;
   gboolean ok;
+  gint64 due;
 
-  store = qd_store_open (job->store_path, &error);
+  /* Opening the cache checks its integrity, which costs a scan of a big file: the engine
+   * keeps the worker's connection between syncs (used by one thread at a time). */
+  if (job->store == NULL)
+    job->store = qd_store_open (job->store_path, &error);
+  store = job->store;
   if (store == NULL)
     {
       g_task_return_error (task, error);
@@ -798,14 +806,20 @@ sync_thread (GTask        *task,
   explicit_bzero (token, strlen (token));
   http->timer_context = job->engine->context;
 
-  if (job->retry_now && !qd_store_outbox_retry_now (store, &error))
+  if (job->retry_now && qd_store_outbox_count (store, QD_OUTBOX_PENDING) > 0
+      && !qd_store_outbox_retry_now (store, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
   post_update (job, UPDATE_PHASE, QD_SYNC_PHASE_PUSHING, 0, 0, 0);
-  ok = push (job, store, http, cancellable, &error);
+  /* Nothing due: no claim, no write transaction, no fsync. */
+  due = qd_store_outbox_next_due (store);
+  if ((due >= 0 && due <= now_ms ()) || qd_store_outbox_count (store, QD_OUTBOX_CLAIMED) > 0)
+    ok = push (job, store, http, cancellable, &error);
+  else
+    ok = TRUE;
   if (ok)
     {
       post_update (job, UPDATE_PHASE, QD_SYNC_PHASE_PULLING, 0, 0, 0);
@@ -862,6 +876,7 @@ sync_done_cb (GObject      *source,
 
   ok = g_task_propagate_boolean (G_TASK (result), &error);
   g_clear_object (&job->engine);
+  self->worker_store = g_steal_pointer (&job->store);
   self->stats = job->stats;
   forget_token (self);
   /* A refused token is looked up again next time: the user may have logged in anew. */
@@ -936,6 +951,7 @@ start_sync (QdSyncEngine *self,
   job->batch_size = self->batch_size;
   job->retry_now = user_asked;
   job->token = g_strdup (self->token);
+  job->store = g_steal_pointer (&self->worker_store);
   /* The lease must outlive the longest request, or a second process could take the rows
    * back while their batch is in flight (it would only cost a duplicate answer, but the
    * lease exists to avoid that). A crashed holder blocks others for this long. */
@@ -1069,6 +1085,7 @@ qd_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->owner, g_free);
   forget_token (self);
+  g_clear_object (&self->worker_store);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
