@@ -104,6 +104,10 @@ start "$root/big" --demo-products "$products" --demo-order-lines "$lines"
 t1=$(date +%s.%N)
 figure "demo data set $products products / $lines order lines: start-up" \
   "$($py -c "print(round($t1 - $t0, 1))")" "s"
+figure "peak RSS of the server while loading the demo data set" "$(( $(awk '/VmHWM/ {print $2}' /proc/$pid/status) / 1024 ))" "MiB"
+# Measure a server that only serves (the load's page cache is gone).
+stop
+start "$root/big"
 token=$(login dealer1 qudao-demo)
 
 rate=$(health_rate)

@@ -1316,11 +1316,26 @@ qd_server_storage_begin (QdServerStorage  *storage,
   return txn;
 }
 
-void
-qd_server_txn_set_bulk (QdServerTxn *txn)
+QdServerTxn *
+qd_server_storage_begin_bulk (QdServerStorage  *storage,
+                              GError          **error)
 {
-  g_return_if_fail (txn != NULL);
+  QdServerTxn *txn;
+
+  g_return_val_if_fail (storage != NULL, NULL);
+
+  /* The loader writes consistent data; checking every reference of a million rows one
+   * by one costs more than the load. (Only settable outside a transaction.) */
+  if (!exec (storage->writer, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144", error))
+    return NULL;
+  txn = qd_server_storage_begin (storage, error);
+  if (txn == NULL)
+    {
+      exec (storage->writer, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
+      return NULL;
+    }
   txn->bulk = TRUE;
+  return txn;
 }
 
 gboolean
@@ -1334,6 +1349,8 @@ qd_server_txn_commit (QdServerTxn  *txn,
   ok = exec (txn->conn, "COMMIT", error);
   if (!ok)
     exec (txn->conn, "ROLLBACK", NULL);
+  if (txn->bulk)
+    exec (txn->conn, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
   g_free (txn);
   return ok;
 }
@@ -1344,6 +1361,8 @@ qd_server_txn_rollback (QdServerTxn *txn)
   if (txn == NULL)
     return;
   exec (txn->conn, "ROLLBACK", NULL);
+  if (txn->bulk)
+    exec (txn->conn, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
   g_free (txn);
 }
 

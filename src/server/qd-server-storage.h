@@ -213,8 +213,10 @@ JsonNode        *qd_server_storage_read_audit    (QdServerStorage   *storage,
 /* Transactions (the writer thread). */
 QdServerTxn     *qd_server_storage_begin         (QdServerStorage   *storage,
                                                   GError           **error);
-/* Marks a bulk load: derived tables are rebuilt by qd_server_txn_log_all() at the end. */
-void             qd_server_txn_set_bulk          (QdServerTxn       *txn);
+/* A transaction for a bulk load of consistent data: references are not checked one by
+ * one, derived tables are rebuilt by qd_server_txn_log_all() at the end. */
+QdServerTxn     *qd_server_storage_begin_bulk    (QdServerStorage   *storage,
+                                                  GError           **error);
 gboolean         qd_server_txn_commit            (QdServerTxn       *txn,
                                                   GError           **error);
 void             qd_server_txn_rollback          (QdServerTxn       *txn);
