@@ -271,7 +271,14 @@ main (int    argc,
   server = qd_server_new (storage, &options);
   url = qd_server_listen (server, host, port, tls_cert, tls_key, &error);
   if (url == NULL)
-    die ("%s", error->message);
+    {
+      g_autofree char *message = g_strdup (error->message);
+
+      /* Stop the worker threads before exiting: exit() beside running threads races. */
+      g_clear_object (&server);
+      g_clear_pointer (&storage, qd_server_storage_free);
+      die ("%s", message);
+    }
 
   sigterm = g_unix_signal_add (SIGTERM, quit_cb, &stop);
   sigint = g_unix_signal_add (SIGINT, quit_cb, &stop);

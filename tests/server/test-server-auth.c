@@ -191,6 +191,8 @@ test_bad_config (void)
       g_assert_no_error (error);
       g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
       g_assert_no_error (error);
+      if (!g_subprocess_get_if_exited (p))
+        g_printerr ("# case %u did not exit normally: %s\n", i, err);
       g_assert_true (g_subprocess_get_if_exited (p));
       g_assert_cmpint (g_subprocess_get_exit_status (p), !=, 0);
       g_assert_true (g_str_has_prefix (err, "qudao-server: "));
