@@ -259,6 +259,19 @@ validate (JsonObject   *body,
                     }
                 }
             }
+          if (f->type == F_TIERS && array != NULL)
+            {
+              g_autofree char *text = json_to_string (json_object_get_member (body, f->name),
+                                                      FALSE);
+              gint64 ignored;
+
+              /* Ascending thresholds, at least one tier: libqudao-core's rule. */
+              if (!qd_server_rules_rebate (text, 0, &ignored, error))
+                {
+                  g_prefix_error (error, "%s: ", f->name);
+                  return FALSE;
+                }
+            }
           break;
         default:
           g_assert_not_reached ();
