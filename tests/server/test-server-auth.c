@@ -318,6 +318,22 @@ test_tombstones (void)
   g_assert_true (qd_test_server_stop (again));
 }
 
+static void
+test_tls (void)
+{
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "server", "data", "tls-cert.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "server", "data", "tls-key.pem", NULL);
+  const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+  g_autoptr(QdTestServer) server = qd_test_server_new (FALSE, args);
+  guint status = 0;
+  g_autoptr(JsonNode) a = NULL;
+
+  g_assert_true (g_str_has_prefix (qd_test_server_get_url (server), "https://127.0.0.1:"));
+  a = qd_test_request (server, "GET", "/health", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (a), "status"), ==, "ok");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -328,5 +344,6 @@ main (int    argc,
   g_test_add_func ("/server/auth/user-commands", test_user_commands);
   g_test_add_func ("/server/config/bad", test_bad_config);
   g_test_add_func ("/server/feed/tombstones", test_tombstones);
+  g_test_add_func ("/server/config/tls", test_tls);
   return g_test_run ();
 }
