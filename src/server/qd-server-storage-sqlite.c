@@ -459,7 +459,8 @@ conn_open (const char  *path,
   rc = sqlite3_exec (conn->db,
                      writer ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                               "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
-                              "PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 16384;"
+                              "PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 16384; "
+                              "PRAGMA temp_store = MEMORY;"
                             : "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
