@@ -44,7 +44,9 @@ test_token_expiry (void)
 static void
 test_login_storm (void)
 {
-  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
+  /* A first back-off of 10 minutes: the test never depends on how fast Argon2 runs. */
+  const char *args[] = { "--login-backoff", "600", SMALL_DEMO, NULL };
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, args);
   const char *body = "{\"username\":\"dealer1\",\"password\":\"not-the-password\"}";
   guint n401 = 0, n429 = 0;
 
@@ -339,6 +341,19 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  /* This program starts 17 server processes to test behaviour; under the sanitizers each
+   * exit runs a leak check, and LeakSanitizer's own tracer crashed now and then at exit on
+   * a loaded machine ("Tracer caught signal 11"). The servers' leaks are checked by
+   * test-server-api and test-server-durability; here only this process checks its own.
+   * (Our ASan runtime has read ASAN_OPTIONS already: this affects the children only.) */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *opts = g_strconcat (g_getenv ("ASAN_OPTIONS"), ":detect_leaks=0", NULL);
+
+      g_setenv ("ASAN_OPTIONS", opts, TRUE);
+    }
+
   g_test_add_func ("/server/auth/token-expiry", test_token_expiry);
   g_test_add_func ("/server/auth/login-storm", test_login_storm);
   g_test_add_func ("/server/auth/user-commands", test_user_commands);
