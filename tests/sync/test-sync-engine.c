@@ -14,6 +14,8 @@
 
 #include <glib/gstdio.h>
 
+#include <libsoup/soup.h>
+
 #include "qd-sync-engine.h"
 #include "sync-peer.h"
 
@@ -812,6 +814,88 @@ test_auto_sync (Fixture       *f,
   assert_synced (f);
 }
 
+/* TLS is verified; a private deployment's CA file makes its certificate trusted. */
+static void
+tls_session_cb (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           data)
+{
+  static const char answer[] =
+    "{\"token\":\"tls-token\",\"expires_at\":\"2030-01-01T00:00:00Z\",\"user\":{\"id\":\"u1\","
+    "\"name\":\"x\",\"role\":\"dealer\",\"dealer_id\":\"d1\",\"region_ids\":[]}}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, answer,
+                                    strlen (answer));
+}
+
+static gboolean
+login_with_ca (const char  *data_dir,
+               const char  *url,
+               const char  *user,
+               const char  *ca_file,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  qd_sync_login_async (data_dir, url, user, "pw", ca_file, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return qd_sync_login_finish (result, error);
+}
+
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(QdCredentials) creds = NULL;
+  g_autofree char *crt = g_test_build_filename (G_TEST_DIST, "sync", "data", "test-server.crt", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "sync", "data", "test-server.key", NULL);
+  g_autofree char *data_dir = g_build_filename (f->dir, "tls", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *user = g_strdup_printf ("tls-%s", strrchr (f->dir, '-') + 1);
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+  cert = g_tls_certificate_new_from_files (crt, key, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", cert, NULL);
+  soup_server_add_handler (server, "/api/v1/session", tls_session_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("https://127.0.0.1:%u", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  /* Not trusted by default. */
+  g_assert_false (login_with_ca (data_dir, url, user, NULL, &error));
+  g_assert_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_TLS);
+  g_printerr ("# %s\n", error->message);
+  g_clear_error (&error);
+
+  /* A CA file that does not exist is a clear error too. */
+  g_assert_false (login_with_ca (data_dir, url, user, "/nonexistent/ca.pem", &error));
+  g_assert_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_TLS);
+  g_clear_error (&error);
+
+  /* Trusted with the deployment's CA (here the self-signed certificate itself). */
+  g_assert_true (login_with_ca (data_dir, url, user, crt, &error));
+  g_assert_no_error (error);
+  creds = qd_credentials_new (url, user);
+  qd_credentials_clear_sync (creds, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static const HostileCase cases[] = {
   { "/api/v1/changes", FAULT_TRUNCATED, 1, QD_SYNC_ERROR_PROTOCOL },
   { "/api/v1/changes", FAULT_WRONG_TYPES, 1, QD_SYNC_ERROR_PROTOCOL },
@@ -855,6 +939,7 @@ main (int   argc,
   ADD ("/sync/server-down", test_server_down);
   ADD ("/sync/cancel", test_cancel);
   ADD ("/sync/auto-sync", test_auto_sync);
+  ADD ("/sync/tls", test_tls);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/sync/hostile/%s/%s",
