@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "qd-error.h"
 #include "qd-forecast.h"
@@ -106,17 +107,20 @@ qd_forecast_new (const gint64  *monthly,
     }
   for (guint i = 0; i < n_months; i++)
     {
+      /* Numbers are formatted apart: G_GINT64_FORMAT inside _() hides the message
+       * from xgettext. */
       if (monthly[i] < 0)
         {
+          g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, monthly[i]);
           g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                       _("history[%u]: %" G_GINT64_FORMAT " is negative; demand cannot be"),
-                       i, monthly[i]);
+                       _("history[%u]: a month’s demand cannot be negative (got %s)"), i, value);
           return NULL;
         }
       if (monthly[i] > QD_FORECAST_QTY_MAX)
         {
+          g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, monthly[i]);
           g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                       _("history[%u]: %" G_GINT64_FORMAT " is too large"), i, monthly[i]);
+                       _("history[%u]: %s units in a month are too many"), i, value);
           return NULL;
         }
     }
@@ -241,9 +245,10 @@ check_qty (gint64       qty,
 {
   if (qty < 0 || qty > QD_FORECAST_QTY_MAX)
     {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, qty);
+      g_autofree char *max = g_strdup_printf ("%" G_GINT64_FORMAT, QD_FORECAST_QTY_MAX);
       g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                   _("%s: %" G_GINT64_FORMAT " is not a quantity between 0 and %" G_GINT64_FORMAT),
-                   what, qty, QD_FORECAST_QTY_MAX);
+                   _("%s: %s is not a quantity between %s and %s"), what, value, "0", max);
       return FALSE;
     }
   return TRUE;
@@ -318,6 +323,185 @@ qd_sell_through_daily_rate_milli (const QdSellThrough *self)
   g_return_val_if_fail (self->sold >= 0 && self->sold <= 2 * QD_FORECAST_QTY_MAX, 0);
 
   return (self->sold * 1000 + self->days / 2) / self->days;
+}
+
+static gboolean
+parse_month (const char  *text,
+             int         *out_index,
+             GError     **error)
+{
+  g_autofree char *date = NULL;
+
+  /* "YYYY-MM" is a month when "YYYY-MM-01" is a date. */
+  if (text != NULL && strlen (text) == 7)
+    date = g_strconcat (text, "-01", NULL);
+  if (date == NULL || !qd_is_date (date))
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
+                   _("first_month: expected a month such as 2026-11, got “%s”"),
+                   text ? text : "(null)");
+      return FALSE;
+    }
+  *out_index = atoi (text) * 12 + atoi (text + 5) - 1;
+  return TRUE;
+}
+
+typedef struct
+{
+  int    month;      /* year × 12 + month − 1 */
+  guint  days;       /* days of the span in it */
+  gint64 share;      /* whole units */
+  gint64 remainder;  /* sold × days mod span days: the fraction left out, for ranking */
+} MonthShare;
+
+static int
+compare_remainder_desc (gconstpointer a,
+                        gconstpointer b)
+{
+  const MonthShare *x = *(const MonthShare * const *) a;
+  const MonthShare *y = *(const MonthShare * const *) b;
+
+  if (x->remainder != y->remainder)
+    return x->remainder > y->remainder ? -1 : 1;
+  return x->month < y->month ? -1 : x->month > y->month;   /* ties: the earlier month */
+}
+
+/**
+ * qd_sell_through_monthly:
+ * @spans: (array length=n_spans): spans between consecutive stock reports, in date order
+ * @n_spans: how many
+ * @first_month: the first month of the output, "YYYY-MM"
+ * @n_months: how many months of output
+ * @out_monthly: (array length=n_months) (out caller-allocates): units sold per month
+ * @out_covered_days: (array length=n_months) (out caller-allocates) (optional): days of
+ *   each month covered by a span
+ * @error: return location for a #GError
+ *
+ * Spreads each span's units over the calendar months as qd-forecast.h describes.
+ * Refuses bad dates, spans out of order or overlapping (%QD_ERROR_INVALID), negative or
+ * huge units (%QD_ERROR_OUT_OF_RANGE) and more than %QD_FORECAST_MAX_MONTHS months
+ * (%QD_ERROR_TOO_LARGE). On error the outputs are zeroed (when @n_months is too large,
+ * nothing is written).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qd_sell_through_monthly (const QdSellThroughSpan  *spans,
+                         guint                     n_spans,
+                         const char               *first_month,
+                         guint                     n_months,
+                         gint64                   *out_monthly,
+                         guint                    *out_covered_days,
+                         GError                  **error)
+{
+  guint32 previous_end = 0;
+  int first;
+
+  g_return_val_if_fail (spans != NULL || n_spans == 0, FALSE);
+  g_return_val_if_fail (out_monthly != NULL || n_months == 0, FALSE);
+
+  if (n_months > QD_FORECAST_MAX_MONTHS)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_TOO_LARGE,
+                   _("history: %u months are more than the %u a forecast uses"), n_months,
+                   (guint) QD_FORECAST_MAX_MONTHS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_months; i++)
+    {
+      out_monthly[i] = 0;
+      if (out_covered_days != NULL)
+        out_covered_days[i] = 0;
+    }
+  if (!parse_month (first_month, &first, error))
+    return FALSE;
+
+  for (guint s = 0; s < n_spans; s++)
+    {
+      const QdSellThroughSpan *span = &spans[s];
+      g_autoptr(GArray) months = g_array_new (FALSE, TRUE, sizeof (MonthShare));
+      g_autoptr(GPtrArray) ranked = NULL;
+      GDate from, to, day;
+      guint32 from_j, to_j, span_days;
+      gint64 given = 0;
+      gboolean ok;
+
+      ok = parse_date (span->from_date, "from_date", &from, error)
+           && parse_date (span->to_date, "to_date", &to, error)
+           && check_qty (span->sold, "sold", error);
+      if (ok && g_date_compare (&from, &to) >= 0)
+        {
+          g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
+                       _("to_date: %s is not after %s"), span->to_date, span->from_date);
+          ok = FALSE;
+        }
+      from_j = ok ? g_date_get_julian (&from) : 0;
+      if (ok && s > 0 && from_j < previous_end)
+        {
+          g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
+                       _("from_date: %s is before the end of the previous span"),
+                       span->from_date);
+          ok = FALSE;
+        }
+      if (!ok)
+        {
+          g_prefix_error (error, "spans[%u].", s);
+          for (guint i = 0; i < n_months; i++)
+            {
+              out_monthly[i] = 0;
+              if (out_covered_days != NULL)
+                out_covered_days[i] = 0;
+            }
+          return FALSE;
+        }
+      to_j = g_date_get_julian (&to);
+      previous_end = to_j;
+      span_days = to_j - from_j;
+
+      /* Walk the span month by month: the days after from up to and including to. */
+      day = from;
+      g_date_add_days (&day, 1);
+      while (g_date_get_julian (&day) <= to_j)
+        {
+          MonthShare m = { 0, };
+          guint32 month_last;
+          GDate last = day;
+
+          g_date_set_day (&last, g_date_get_days_in_month (g_date_get_month (&day),
+                                                           g_date_get_year (&day)));
+          month_last = MIN (g_date_get_julian (&last), to_j);
+          m.month = g_date_get_year (&day) * 12 + g_date_get_month (&day) - 1;
+          m.days = month_last - g_date_get_julian (&day) + 1;
+          /* sold ≤ 10¹² and days ≤ 31: the product fits easily. */
+          m.share = span->sold * m.days / span_days;
+          m.remainder = span->sold * m.days % span_days;
+          given += m.share;
+          g_array_append_val (months, m);
+          g_date_add_days (&day, m.days);
+        }
+
+      /* Largest remainder: the units the floors left out (fewer than the months) go one
+       * each to the months with the largest left-out fractions. */
+      ranked = g_ptr_array_sized_new (months->len);
+      for (guint i = 0; i < months->len; i++)
+        g_ptr_array_add (ranked, &g_array_index (months, MonthShare, i));
+      g_ptr_array_sort (ranked, compare_remainder_desc);
+      for (guint i = 0; given < span->sold; i++, given++)
+        ((MonthShare *) g_ptr_array_index (ranked, i))->share++;
+
+      for (guint i = 0; i < months->len; i++)
+        {
+          const MonthShare *m = &g_array_index (months, MonthShare, i);
+          int index = m->month - first;
+
+          if (index < 0 || (guint) index >= n_months)
+            continue;
+          out_monthly[index] += m->share;
+          if (out_covered_days != NULL)
+            out_covered_days[index] += m->days;
+        }
+    }
+  return TRUE;
 }
 
 /**

@@ -22,6 +22,12 @@
  *    the last year), with α, β, γ = QD_FORECAST_HW_ALPHA, _BETA, _GAMMA. A series that
  *    follows such a pattern exactly is continued exactly, whatever the parameters.
  *
+ * What to pass: complete calendar months only (the current month is not over yet;
+ * qd_sell_through_monthly() says which months are fully covered by stock reports), from
+ * the product's first month on the dealer's shelf. Months before the product was listed
+ * must be left out: read as zeros they would drag the level down and, with 24 months,
+ * look like a seasonal low.
+ *
  * Negative forecasts (a falling trend) count as 0. Doubles are used inside the
  * forecast only; every figure handed out is an integer, rounded as its function says.
  * Months are 365.25 / 12 = 30.4375 days long when demand is spread over days.
@@ -33,6 +39,15 @@
  * in from elsewhere) sold is 0 — never negative, since the forecast and the cover must
  * not believe in negative demand — and the excess is kept in `unexplained` so that the
  * dashboard can flag the report.
+ *
+ * MONTHLY SELL-THROUGH, the forecast's input, from the spans between consecutive reports:
+ * a span's units are spread evenly over its days (the days after the earlier as_of up to
+ * and including the later one, since a report counts the stock at the end of its day) and
+ * each calendar month gets its days' share. Shares are whole units by largest remainder
+ * within each span, so a span's units are never lost or doubled by rounding (ties go to
+ * the earlier month). A month only partly covered by spans (before the first report,
+ * after the last, or in a gap) gets only its covered days' share; the covered days are
+ * reported so that the caller hands only complete months to the forecast.
  *
  * DAYS OF COVER. How long the stock lasts at the observed rate: ⌊stock × days / sold⌋
  * whole days. With no sales (rate 0) it is QD_COVER_UNLIMITED when there is stock and
@@ -117,6 +132,24 @@ gboolean          qd_sell_through_compute (const char        *opening_date,
 /* The rate in thousandths of a unit a day (sold × 1000 / days rounded half up), for
  * display: 2.5 units a day is 2500. */
 gint64            qd_sell_through_daily_rate_milli (const QdSellThrough *self);
+
+typedef struct
+{
+  const char *from_date;   /* as_of of the earlier report, "YYYY-MM-DD" */
+  const char *to_date;     /* as_of of the later report, after from_date */
+  gint64      sold;        /* units sold in between (QdSellThrough.sold), ≥ 0 */
+} QdSellThroughSpan;
+
+/* Spans in date order, not overlapping (a span may start where the previous one ended);
+ * out_monthly[i] (and out_covered_days[i], optional) for month i after first_month
+ * ("YYYY-MM"), i < n_months ≤ QD_FORECAST_MAX_MONTHS; months outside are ignored. */
+gboolean          qd_sell_through_monthly (const QdSellThroughSpan *spans,
+                                           guint              n_spans,
+                                           const char        *first_month,
+                                           guint              n_months,
+                                           gint64            *out_monthly,
+                                           guint             *out_covered_days,
+                                           GError           **error);
 
 typedef enum
 {

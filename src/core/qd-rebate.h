@@ -25,8 +25,9 @@
  *    to buy: the next tier's rate on its threshold. At the top tier it is the rebate
  *    earned now.
  *
- * Because the rate applies to the whole amount, reaching a tier can raise the rebate by
- * more than the extra purchase: that is the point of the cart hint (qd_rebate_policy_format_hint()).
+ * Because the rate applies to the whole amount, the fen that reaches a tier raises the
+ * rebate at once on everything bought in the quarter (at ¥300,000 from 1 % to 2 %:
+ * +¥3,000): that is the point of the cart hint, qd_rebate_policy_format_hint().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -70,6 +71,9 @@ typedef struct
   gint64 projected_fen;   /* the rebate when next_tier is reached; earned_fen when none */
 } QdRebateProgress;
 
+/* A policy from tiers (the store's rows, a test): level regional, id and period NULL;
+ * set them on the struct when they matter. NULL with the error of
+ * qd_rebate_tiers_validate() when the tiers are not a valid policy. */
 QdRebatePolicy *qd_rebate_policy_new        (const QdRebateTier  *tiers,
                                              guint                n_tiers,
                                              GError             **error);

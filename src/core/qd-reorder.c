@@ -18,10 +18,13 @@ check_qty (gint64       qty,
 {
   if (qty < min || qty > max)
     {
+      /* Numbers are formatted apart: G_GINT64_FORMAT inside _() hides the message from
+       * xgettext. */
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, qty);
+      g_autofree char *lo = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *hi = g_strdup_printf ("%" G_GINT64_FORMAT, max);
       g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                   _("%s: %" G_GINT64_FORMAT " is not a quantity between %" G_GINT64_FORMAT
-                     " and %" G_GINT64_FORMAT),
-                   what, qty, min, max);
+                   _("%s: %s is not a quantity between %s and %s"), what, value, lo, hi);
       return FALSE;
     }
   return TRUE;
@@ -107,9 +110,9 @@ qd_reorder_suggest (const QdForecast     *forecast,
   out->target = out->lead_time_demand + out->safety_stock;
   if (out->target > QD_FORECAST_QTY_MAX)
     {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, out->target);
       g_set_error (error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
-                   _("target: the forecast demand of %" G_GINT64_FORMAT " is too large"),
-                   out->target);
+                   _("target: a forecast demand of %s units is too large"), value);
       return FALSE;
     }
 
