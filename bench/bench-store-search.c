@@ -16,6 +16,7 @@
 #include <time.h>
 #include <stdio.h>
 
+#include "qd-product-list-model.h"
 #include "qd-store-private.h"
 
 #define PAGE_SIZE 5000
@@ -63,7 +64,7 @@ add_query (const char *klass,
 
 static const char *const class_order[] = {
   "sku-exact", "sku-prefix", "barcode-exact", "barcode-prefix", "mnemonic", "pinyin",
-  "chinese-1", "chinese-2", "chinese-3+", "chinese-none",
+  "chinese-1", "chinese-2", "chinese-3+", "chinese-words", "chinese-none",
 };
 
 static guint
@@ -249,6 +250,9 @@ main (int   argc,
   add_query ("chinese-3+", "阿莫西林胶囊");
   add_query ("chinese-3+", "藿香正气口服液");
   add_query ("chinese-3+", "六味地黄家庭装颗粒");
+  add_query ("chinese-words", "维生素 泡腾");
+  add_query ("chinese-words", "六味地黄 颗粒");
+  add_query ("chinese-words", "片 儿童");
   add_query ("chinese-none", "不存在的商品名");
   add_query ("chinese-none", "龙虾");       /* 2 characters, no match: a full scan */
   add_query ("chinese-none", "鲸");
@@ -458,6 +462,84 @@ main (int   argc,
             percentile (all, 0.95));
     printf ("figure: store search, all queries p95 (%d products) | %.3f | ms\n", n_products,
             percentile (all, 0.95));
+  }
+
+  /* The order list as the orders page reads it: newest first, by status, by text. */
+  if (n_orders > 0)
+    {
+      static const struct { const char *what; QdOrderQuery query; } order_queries[] = {
+        { "newest 50", { .limit = 50 } },
+        { "newest 50 of a dealer", { .dealer_id = "d_7", .limit = 50 } },
+        { "status shipped, 50", { .status = "shipped", .limit = 50 } },
+        { "a date range, 50", { .from_date = "2026-03-01", .to_date = "2026-03-31", .limit = 50 } },
+        { "number text", { .text = "SO-2026-0012345", .limit = 50 } },
+        { "product name text", { .text = "藿香正气", .limit = 50 } },
+      };
+
+      for (guint q = 0; q < G_N_ELEMENTS (order_queries); q++)
+        {
+          g_autoptr(GPtrArray) found = NULL;
+          double ms;
+
+          t0 = g_get_monotonic_time ();
+          found = qd_store_list_orders (store, &order_queries[q].query, &error);
+          ms = (g_get_monotonic_time () - t0) / 1000.0;
+          if (found == NULL)
+            g_error ("%s", error->message);
+          printf ("store: orders list, %s: %u rows in %.2f ms\n", order_queries[q].what,
+                  found->len, ms);
+          printf ("figure: store orders list, %s | %.2f | ms\n", order_queries[q].what, ms);
+        }
+    }
+
+  /* Opening an existing cache (app start): pragmas, integrity check, version. */
+  {
+    double open_ms;
+
+    g_clear_object (&store);
+    t0 = g_get_monotonic_time ();
+    store = qd_store_open (path, &error);
+    open_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    if (store == NULL)
+      g_error ("%s", error->message);
+    printf ("store: open an existing cache (incl. PRAGMA quick_check) %.1f ms\n", open_ms);
+    printf ("figure: store open existing cache (with quick_check) | %.1f | ms\n", open_ms);
+
+    g_clear_object (&store);
+    t0 = g_get_monotonic_time ();
+    store = qd_store_open_full (path, QD_STORE_OPEN_NO_CHECK, &error);
+    open_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    if (store == NULL)
+      g_error ("%s", error->message);
+    printf ("figure: store open existing cache (QD_STORE_OPEN_NO_CHECK) | %.1f | ms\n", open_ms);
+  }
+
+  /* The lazy list model as the catalog view uses it: the whole catalog, then one window. */
+  {
+    g_autoptr(QdProductListModel) model = qd_product_list_model_new (store);
+    QdProductQuery all = { 0, };
+    g_autoptr(GObject) item = NULL;
+    double fill_ms, window_ms, hit_ms;
+
+    t0 = g_get_monotonic_time ();
+    if (!qd_product_list_model_set_query (model, &all, &error))
+      g_error ("%s", error->message);
+    fill_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    t0 = g_get_monotonic_time ();
+    item = g_list_model_get_item (G_LIST_MODEL (model),
+                                  g_list_model_get_n_items (G_LIST_MODEL (model)) / 2);
+    window_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    g_clear_object (&item);
+    t0 = g_get_monotonic_time ();
+    item = g_list_model_get_item (G_LIST_MODEL (model),
+                                  g_list_model_get_n_items (G_LIST_MODEL (model)) / 2 + 1);
+    hit_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    printf ("store: list model: whole catalog (%u rows) %.1f ms, a new window of %d rows %.2f ms, "
+            "an item in the window %.3f ms\n", g_list_model_get_n_items (G_LIST_MODEL (model)),
+            fill_ms, QD_PRODUCT_LIST_MODEL_WINDOW, window_ms, hit_ms);
+    printf ("figure: store list model, whole catalog query | %.1f | ms\n", fill_ms);
+    printf ("figure: store list model, load a window of %d rows | %.2f | ms\n",
+            QD_PRODUCT_LIST_MODEL_WINDOW, window_ms);
   }
 
   g_clear_object (&store);

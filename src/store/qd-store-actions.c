@@ -287,6 +287,55 @@ check_order_text (const char  *note,
   return TRUE;
 }
 
+/* Queues an order; with @clear_cart, the cart is emptied in the same transaction. */
+static char *
+queue_order (QdStore                *self,
+             const QdOrderLineInput *lines,
+             guint                   n_lines,
+             const char             *note,
+             const char             *requested_date,
+             gboolean                clear_cart,
+             GError                **error)
+{
+  g_autofree char *dealer_id = NULL;
+  g_autofree char *order_id = NULL;
+  g_autofree char *now = NULL;
+  g_autofree gint64 *prices = NULL;
+  gint64 total = 0;
+  sqlite3_stmt *stmt;
+
+  if (!check_order_text (note, requested_date, error))
+    return NULL;
+  dealer_id = account_dealer (self, error);
+  if (dealer_id == NULL)
+    return NULL;
+
+  prices = g_new0 (gint64, MAX (n_lines, 1));
+  if (!price_lines (self, dealer_id, lines, n_lines, prices, &total, error))
+    return NULL;
+
+  order_id = qd_uuid_new ();
+  now = _qd_store_now_rfc3339 ();
+  stmt = _qd_store_stmt (self, SQL_LOCAL_ORDER_INSERT, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, dealer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, note != NULL ? note : "", -1, SQLITE_STATIC);
+  _qd_bind_text (stmt, 5, requested_date);
+  sqlite3_bind_int64 (stmt, 6, MAX (total, 0));
+  if (total >= 0)
+    sqlite3_bind_int64 (stmt, 7, total);
+  if (!_qd_store_step_done (self, stmt, error)
+      || !write_order_and_submit (self, order_id, lines, n_lines, prices, total, note,
+                                  requested_date, error))
+    return NULL;
+  if (clear_cart && !_qd_store_exec (self, "DELETE FROM cart_lines", error))
+    return NULL;
+  return g_steal_pointer (&order_id);
+}
+
 /**
  * qd_store_queue_order:
  * @lines: (array length=n_lines): product and quantity of each line
@@ -306,57 +355,67 @@ qd_store_queue_order (QdStore                *self,
                       const char             *requested_date,
                       GError                **error)
 {
-  g_autofree char *dealer_id = NULL;
-  g_autofree char *order_id = NULL;
-  g_autofree char *now = NULL;
-  g_autofree gint64 *prices = NULL;
-  gint64 total = 0;
-  sqlite3_stmt *stmt;
+  char *order_id;
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
   g_return_val_if_fail (lines != NULL || n_lines == 0, NULL);
   g_return_val_if_fail (!self->in_page, NULL);
 
-  if (!check_order_text (note, requested_date, error))
-    return NULL;
-  dealer_id = account_dealer (self, error);
-  if (dealer_id == NULL)
-    return NULL;
-
-  prices = g_new0 (gint64, MAX (n_lines, 1));
   if (!_qd_store_begin (self, error))
     return NULL;
-  if (!price_lines (self, dealer_id, lines, n_lines, prices, &total, error))
+  order_id = queue_order (self, lines, n_lines, note, requested_date, FALSE, error);
+  if (order_id == NULL || !_qd_store_commit (self, error))
     {
       fail (self);
-      return NULL;
+      g_clear_pointer (&order_id, g_free);
     }
+  return order_id;
+}
 
-  order_id = qd_uuid_new ();
-  now = _qd_store_now_rfc3339 ();
-  stmt = _qd_store_stmt (self, SQL_LOCAL_ORDER_INSERT, error);
-  if (stmt == NULL)
+/**
+ * qd_store_queue_cart:
+ * @note: (nullable): a note for the brand
+ * @requested_date: (nullable): the delivery date wished, YYYY-MM-DD
+ *
+ * Queues the cart as an order and empties the cart, in one transaction: a crash can
+ * neither lose the order nor leave the cart behind to be submitted twice.
+ *
+ * Returns: (transfer full): the local order id, or %NULL with @error set (the cart is kept)
+ */
+char *
+qd_store_queue_cart (QdStore     *self,
+                     const char  *note,
+                     const char  *requested_date,
+                     GError     **error)
+{
+  g_autoptr(GArray) cart = NULL;
+  g_autofree QdOrderLineInput *lines = NULL;
+  char *order_id;
+
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
+  g_return_val_if_fail (!self->in_page, NULL);
+
+  if (!_qd_store_begin (self, error))
+    return NULL;
+  cart = qd_store_cart_list (self, error);
+  if (cart == NULL)
     {
       fail (self);
       return NULL;
     }
-  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, dealer_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, note != NULL ? note : "", -1, SQLITE_STATIC);
-  _qd_bind_text (stmt, 5, requested_date);
-  sqlite3_bind_int64 (stmt, 6, MAX (total, 0));
-  if (total >= 0)
-    sqlite3_bind_int64 (stmt, 7, total);
-  if (!_qd_store_step_done (self, stmt, error)
-      || !write_order_and_submit (self, order_id, lines, n_lines, prices, total, note,
-                                  requested_date, error)
-      || !_qd_store_commit (self, error))
+  lines = g_new0 (QdOrderLineInput, MAX (cart->len, 1));
+  for (guint i = 0; i < cart->len; i++)
+    {
+      lines[i].product_id = g_array_index (cart, QdCartLine, i).product_id;
+      lines[i].qty = g_array_index (cart, QdCartLine, i).qty;
+    }
+  order_id = queue_order (self, lines, cart->len, note, requested_date, TRUE, error);
+  if (order_id == NULL || !_qd_store_commit (self, error))
     {
       fail (self);
-      return NULL;
+      g_clear_pointer (&order_id, g_free);
     }
-  return g_steal_pointer (&order_id);
+  return order_id;
 }
 
 static const char SQL_ORDER_STATE[] =
@@ -1067,4 +1126,43 @@ qd_store_cart_clear (QdStore  *self,
 {
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
   return _qd_store_exec (self, "DELETE FROM cart_lines", error);
+}
+
+static const char SQL_CART_FROM_ORDER[] =
+  "INSERT INTO cart_lines (product_id, qty, added_at) "
+  "SELECT l.product_id, sum (l.qty), ?2 + min (l.position) FROM order_lines AS l "
+  "JOIN products AS p ON p.id = l.product_id AND p.active = 1 "
+  "WHERE l.order_id = ?1 AND l.qty > 0 GROUP BY l.product_id "
+  "ON CONFLICT (product_id) DO UPDATE SET qty = cart_lines.qty + excluded.qty";
+
+/**
+ * qd_store_cart_add_order:
+ * @order_id: a past order
+ *
+ * Re-order: adds the lines of @order_id to the cart (quantities add up; products no longer
+ * sold are left out).
+ */
+gboolean
+qd_store_cart_add_order (QdStore     *self,
+                         const char  *order_id,
+                         GError     **error)
+{
+  g_auto(OrderState) st = { 0, };
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (order_id != NULL, FALSE);
+
+  if (!_qd_store_begin (self, error))
+    return FALSE;
+  if (!get_order_state (self, order_id, &st, error))
+    return fail (self);
+  stmt = _qd_store_stmt (self, SQL_CART_FROM_ORDER, error);
+  if (stmt == NULL)
+    return fail (self);
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time ());
+  if (!_qd_store_step_done (self, stmt, error))
+    return fail (self);
+  return _qd_store_commit (self, error);
 }

@@ -1,0 +1,20 @@
+/* qd-application.h — the desktop application
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define QD_TYPE_APPLICATION (qd_application_get_type ())
+G_DECLARE_FINAL_TYPE (QdApplication, qd_application, QD, APPLICATION, AdwApplication)
+
+QdApplication *qd_application_new            (void);
+void           qd_application_set_start_time (QdApplication *self,
+                                              gint64         monotonic_us);
+int            qd_application_get_exit_status (QdApplication *self);
+void           qd_i18n_init                  (void);
+
+G_END_DECLS

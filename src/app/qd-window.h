@@ -1,0 +1,25 @@
+/* qd-window.h — the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "qd-application.h"
+
+G_BEGIN_DECLS
+
+#define QD_TYPE_WINDOW (qd_window_get_type ())
+G_DECLARE_FINAL_TYPE (QdWindow, qd_window, QD, WINDOW, AdwApplicationWindow)
+
+QdWindow     *qd_window_new             (QdApplication *application);
+const char   *qd_window_get_page        (QdWindow      *self);
+void          qd_window_set_page        (QdWindow      *self,
+                                         const char    *page);
+gboolean      qd_window_is_settled      (QdWindow      *self);
+gboolean      qd_window_save_screenshot (QdWindow      *self,
+                                         const char    *path,
+                                         GError       **error);
+
+G_END_DECLS
