@@ -21,11 +21,6 @@ struct _QdStore
 
   /* the change-feed page under way */
   gboolean       in_page;
-  /* a batch of mutation results under way: each result is a savepoint inside it */
-  gboolean       in_results;
-  gboolean       page_bulk;    /* the page is part of a bulk fill: see qd-store-feed.c */
-  gboolean       sync_relaxed; /* synchronous = NORMAL until the page ends */
-  gboolean       defer_indexes; /* outside a page: the FTS triggers do nothing (a reset) */
   gboolean       page_bulk;    /* the page is part of a bulk fill: see qd-store-feed.c */
   gboolean       sync_relaxed; /* synchronous = NORMAL until the page ends */
   gboolean       defer_indexes; /* outside a page: the FTS triggers do nothing (a reset) */
