@@ -853,7 +853,6 @@ test_tls (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GTlsCertificate) cert = NULL;
   g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GSList) uris = NULL;
   g_autoptr(QdCredentials) creds = NULL;
   g_autofree char *crt = g_test_build_filename (G_TEST_DIST, "sync", "data", "test-server.crt", NULL);
   g_autofree char *key = g_test_build_filename (G_TEST_DIST, "sync", "data", "test-server.key", NULL);
@@ -870,12 +869,27 @@ test_tls (Fixture       *f,
   g_assert_no_error (error);
   server = soup_server_new ("tls-certificate", cert, NULL);
   soup_server_add_handler (server, "/api/v1/session", tls_session_cb, NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
-                            &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("https://127.0.0.1:%u", g_uri_get_port (uris->data));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  /* Our own listening socket: soup_server_listen_local() of libsoup 3.2 leaks the local
+   * address it looks up. */
+  {
+    g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_assert_no_error (error);
+    g_socket_bind (sock, any, TRUE, &error);
+    g_assert_no_error (error);
+    g_socket_listen (sock, &error);
+    g_assert_no_error (error);
+    bound = g_socket_get_local_address (sock, &error);
+    g_assert_no_error (error);
+    url = g_strdup_printf ("https://127.0.0.1:%u",
+                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+    soup_server_listen_socket (server, sock, SOUP_SERVER_LISTEN_HTTPS, &error);
+    g_assert_no_error (error);
+  }
 
   /* Not trusted by default. */
   g_assert_false (login_with_ca (data_dir, url, user, NULL, &error));
