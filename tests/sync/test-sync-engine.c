@@ -109,6 +109,24 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (path, name, NULL);
+
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (path);
+}
+
+static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -123,18 +141,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->creds);
   g_assert_finalize_object (f->store);
   peer_free (f->peer);
-  {
-    g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (f->dir, name, NULL);
-
-        g_unlink (p);
-      }
-  }
-  g_rmdir (f->dir);
+  remove_tree (f->dir);
   g_free (f->dir);
 }
 
