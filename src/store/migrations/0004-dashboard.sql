@@ -83,8 +83,8 @@ CREATE TABLE purchases_category_monthly (
 
 -- status and id ride along so that a dealer's shipments between two stock reports are read
 -- from the index and the order lines alone (not from order rows spread over the file), and
--- total_fen so that the open orders of the credit position never visit the table.
+-- total_fen and id so that the open orders (credit position, reorder) never visit the table.
 CREATE INDEX orders_dealer ON orders (dealer_id, created_at, status, id);
-CREATE INDEX orders_open ON orders (dealer_id, status, total_fen)
+CREATE INDEX orders_open ON orders (dealer_id, status, total_fen, id)
   WHERE status IN ('queued', 'sending', 'submitted', 'held', 'approved');
 CREATE INDEX stock_reports_dealer ON stock_reports (dealer_id, as_of);
