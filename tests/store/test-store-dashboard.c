@@ -524,6 +524,20 @@ test_bulk_other_connection (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 0);   /* the partial cache, not yet indexed */
   g_assert_true (qd_store_is_bulk_pending (app));
+  /* The other pages work on the partial cache, without the indexes the fill dropped. */
+  {
+    QdOrderQuery orders_query = { .text = "SO-0001", .dealer_id = "d01", .limit = 50 };
+    QdManagerDashboardQuery manager_query = { .today = TODAY };
+    g_autoptr(GPtrArray) orders = qd_store_list_orders (app, &orders_query, &error);
+    g_autoptr(QdManagerDashboard) dash = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (orders->len, >, 0);
+    dash = qd_store_manager_dashboard (app, &manager_query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (dash->n_dealers, ==, N_DEALERS);
+    g_assert_true (qd_store_is_bulk_pending (app));
+  }
 
   qd_store_set_last_sync (f->store, 1, &error);
   g_assert_no_error (error);
