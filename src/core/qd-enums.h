@@ -51,6 +51,13 @@ typedef enum /*< prefix=QD_DEALER_LEVEL >*/
   QD_DEALER_LEVEL_REGIONAL,      /*< nick=regional >*/
 } QdDealerLevel;
 
+/* The decision of order.review. */
+typedef enum /*< prefix=QD_REVIEW_DECISION >*/
+{
+  QD_REVIEW_DECISION_APPROVE, /*< nick=approve >*/
+  QD_REVIEW_DECISION_REJECT,  /*< nick=reject >*/
+} QdReviewDecision;
+
 const char *qd_enum_to_string   (GType        enum_type,
                                  int          value);
 gboolean    qd_enum_from_string (GType        enum_type,

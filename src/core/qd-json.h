@@ -62,6 +62,25 @@ gboolean    qd_json_read_uuid      (JsonObject   *object,
                                     QdJsonFlags   flags,
                                     const char  **out_value,
                                     GError      **error);
+/* A free-text string (note, reason) of at most max_chars characters (QD_ERROR_TOO_LARGE). */
+gboolean    qd_json_read_text      (JsonObject   *object,
+                                    const char   *member,
+                                    QdJsonFlags   flags,
+                                    gsize         max_chars,
+                                    const char  **out_value,
+                                    GError      **error);
+/* An RFC 3339 instant in UTC, "2026-11-24T08:00:00Z" (qd_is_timestamp()). */
+gboolean    qd_json_read_timestamp (JsonObject   *object,
+                                    const char   *member,
+                                    QdJsonFlags   flags,
+                                    const char  **out_value,
+                                    GError      **error);
+/* A server or client id: 1–64 printable ASCII characters, no spaces (qd_is_id()). */
+gboolean    qd_json_read_id        (JsonObject   *object,
+                                    const char   *member,
+                                    QdJsonFlags   flags,
+                                    const char  **out_value,
+                                    GError      **error);
 gboolean    qd_json_read_object    (JsonObject   *object,
                                     const char   *member,
                                     QdJsonFlags   flags,
@@ -81,6 +100,8 @@ gboolean    qd_json_check_members  (JsonObject   *object,
 
 gboolean    qd_is_uuid             (const char   *text);
 gboolean    qd_is_date             (const char   *text);
+gboolean    qd_is_timestamp        (const char   *text);
+gboolean    qd_is_id               (const char   *text);
 char       *qd_uuid_new            (void);
 
 G_END_DECLS

@@ -26,4 +26,22 @@ gboolean  qd_money_parse  (const char          *text,
                            gint64              *out_fen,
                            GError             **error);
 
+/* Like qd_money_parse(), for text with an explicit length: a NUL byte inside it is an
+ * error rather than the end of the text. */
+gboolean  qd_money_parse_len (const char       *text,
+                              gssize            length,
+                              gint64           *out_fen,
+                              GError          **error);
+
+/* unit_fen × qty and a + b, failing with QD_ERROR_OUT_OF_RANGE when the result (or an
+ * operand) lies beyond ±QD_MONEY_MAX_FEN, so totals never overflow silently. */
+gboolean  qd_money_multiply  (gint64            unit_fen,
+                              gint64            qty,
+                              gint64           *out_fen,
+                              GError          **error);
+gboolean  qd_money_add       (gint64            a_fen,
+                              gint64            b_fen,
+                              gint64           *out_fen,
+                              GError          **error);
+
 G_END_DECLS
