@@ -269,6 +269,7 @@ typedef struct
   gboolean     lot_tracked;
   gboolean     active;
   gint64       price_fen;   /* the account dealer's price, -1 when there is none */
+  char        *last_ordered; /* created_at of the latest order with this product, or NULL */
   QdMatchRank  rank;
 } QdProductInfo;
 
@@ -280,6 +281,7 @@ GPtrArray     *qd_store_search_products (QdStore              *self,
                                          GError              **error);
 GArray        *qd_store_search_rowids   (QdStore              *self,
                                          const QdProductQuery *query,
+                                         GArray              **out_ranks,
                                          GError              **error);
 QdProductInfo *qd_store_get_product     (QdStore              *self,
                                          const char           *id,
