@@ -305,7 +305,7 @@ qd_product_list_model_reload (QdProductListModel *self,
   /* Every match: the model only holds rowids, the rows are read lazily. */
   query.limit = G_MAXUINT;
 
-  rowids = qd_store_search_rowids (self->store, &query, error);
+  rowids = qd_store_search_rowids (self->store, &query, NULL, error);
   if (rowids == NULL)
     return FALSE;
 
