@@ -23,6 +23,7 @@ struct _QdWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack *stack;
   AdwViewSwitcherBar *switcher_bar;
+  guint reveal_idle_id;
 };
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -42,7 +43,7 @@ is_page_name (const char *name)
 }
 
 static void
-page_change_state_cb (GSimpleAction *action,
+page_state_change_requested_cb (GSimpleAction *action,
                       GVariant      *state,
                       gpointer       user_data)
 {
@@ -58,7 +59,7 @@ page_change_state_cb (GSimpleAction *action,
 }
 
 static void
-page_activate_cb (GSimpleAction *action,
+page_activated_cb (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
@@ -76,8 +77,31 @@ stack_visible_child_changed_cb (QdWindow *self)
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (name));
 }
 
+static gboolean
+update_switcher_bar_cb (gpointer user_data)
+{
+  QdWindow *self = QD_WINDOW (user_data);
+
+  self->reveal_idle_id = 0;
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+title_visible_changed_cb (QdWindow *self)
+{
+  /* The switcher title decides whether it fits while it is being allocated. Revealing the
+   * bottom bar right then (as a property binding does) changes the window's layout in the
+   * middle of its allocation; with animations off GTK 4.8 then allocates the bar's box
+   * with a height of -1 and warns. Revealing it from an idle, after the allocation, is
+   * the same to the eye. */
+  if (self->reveal_idle_id == 0)
+    self->reveal_idle_id = g_idle_add (update_switcher_bar_cb, self);
+}
+
 static const GActionEntry win_entries[] = {
-  { "page", page_activate_cb, "s", "'order'", page_change_state_cb },
+  { "page", page_activated_cb, "s", "'order'", page_state_change_requested_cb },
 };
 
 static void
@@ -125,6 +149,7 @@ qd_window_dispose (GObject *object)
 {
   QdWindow *self = QD_WINDOW (object);
 
+  g_clear_handle_id (&self->reveal_idle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (qd_window_parent_class)->dispose (object);
@@ -163,6 +188,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_bar);
+  gtk_widget_class_bind_template_callback (widget_class, title_visible_changed_cb);
 
   /* Ctrl+W closes this window; "window.close" is GtkWindow's own action, so closing
    * goes through close-request and the size is saved. */
@@ -230,6 +256,22 @@ qd_window_set_page (QdWindow   *self,
 
   g_action_group_change_action_state (G_ACTION_GROUP (self), "page",
                                       g_variant_new_string (page));
+}
+
+/**
+ * qd_window_is_settled:
+ * @self: a #QdWindow
+ *
+ * Returns: %FALSE while a layout change is still pending after the last frame (the
+ *   narrow-window switcher bar is revealed from an idle), so a screenshot should wait for
+ *   the next frame
+ */
+gboolean
+qd_window_is_settled (QdWindow *self)
+{
+  g_return_val_if_fail (QD_IS_WINDOW (self), TRUE);
+
+  return self->reveal_idle_id == 0;
 }
 
 /**

@@ -17,6 +17,7 @@ QdWindow     *qd_window_new             (QdApplication *application);
 const char   *qd_window_get_page        (QdWindow      *self);
 void          qd_window_set_page        (QdWindow      *self,
                                          const char    *page);
+gboolean      qd_window_is_settled      (QdWindow      *self);
 gboolean      qd_window_save_screenshot (QdWindow      *self,
                                          const char    *path,
                                          GError       **error);

@@ -120,6 +120,42 @@ test_window_page_action (void)
   destroy_window (window);
 }
 
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_window_narrow (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  QdWindow *window;
+  AdwViewSwitcherBar *bar;
+  gboolean expired = FALSE;
+  guint deadline;
+
+  /* Too narrow for the five tabs in the header bar: they move to the bottom bar. */
+  g_settings_set_int (settings, "window-width", 380);
+  window = new_window ();
+  bar = ADW_VIEW_SWITCHER_BAR (qd_test_find_widget (GTK_WIDGET (window),
+                                                    ADW_TYPE_VIEW_SWITCHER_BAR, NULL));
+  qd_test_show_window (GTK_WINDOW (window));
+
+  deadline = g_timeout_add_seconds (20, deadline_cb, &expired);
+  while (!adw_view_switcher_bar_get_reveal (bar) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline);
+  g_assert_true (adw_view_switcher_bar_get_reveal (bar));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  qd_test_drain ();
+  g_assert_finalize_object (window);
+  reset_settings ();
+}
+
 static void
 test_accelerators (void)
 {
@@ -339,6 +375,7 @@ main (int   argc,
   g_test_add_func ("/app/window/pages", test_window_pages);
   g_test_add_func ("/app/window/page-action", test_window_page_action);
   g_test_add_func ("/app/window/size-persists", test_window_size_persists);
+  g_test_add_func ("/app/window/narrow", test_window_narrow);
   g_test_add_func ("/app/action/about", test_action_about);
   g_test_add_func ("/app/action/help-overlay", test_action_help_overlay);
   g_test_add_func ("/app/action/preferences", test_action_preferences);
