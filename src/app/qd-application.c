@@ -22,6 +22,10 @@ struct _QdApplication
   GdkFrameClock *frame_clock;
   QdWindow *hooked_window;
   int exit_status;
+
+  /* owned */
+  QdStore *store;     /* the signed-in account's cache; NULL when nobody is signed in */
+  char *store_error;  /* why the cache could not be opened, for the window to show */
 };
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
@@ -214,6 +218,51 @@ hook_first_frame (QdApplication *self,
                                            G_CALLBACK (frame_clock_painted_cb), self);
 }
 
+/* The cache of the account this app is signed in to: $QUDAO_STORE when set (tests, demo
+ * scripts, benchmarks), otherwise the file for the server URL and user name in GSettings.
+ * Returns NULL without an error when no account is configured. */
+static QdStore *
+open_account_store (GError **error)
+{
+  const char *path_env = g_getenv ("QUDAO_STORE");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+  QdStore *store;
+
+  if (path_env != NULL && *path_env != '\0')
+    path = g_strdup (path_env);
+  else
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autoptr(GSettingsSchema) schema = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *user = NULL;
+      g_autofree char *data_dir = NULL;
+
+      g_object_get (settings, "settings-schema", &schema, NULL);
+      if (!g_settings_schema_has_key (schema, "username"))
+        return NULL;
+      user = g_settings_get_string (settings, "username");
+      if (*user == '\0')
+        return NULL;
+      url = g_settings_get_string (settings, "server-url");
+      data_dir = g_build_filename (g_get_user_data_dir (), "qudao", NULL);
+      path = qd_store_path_for_account (data_dir, url, user);
+    }
+
+  store = qd_store_open (path, &local_error);
+  /* A damaged cache has been moved aside: a fresh one resyncs from the server, and local
+   * work that was in the old file is still there for support to recover. */
+  if (store == NULL && g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT))
+    {
+      g_clear_error (&local_error);
+      store = qd_store_open (path, &local_error);
+    }
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return store;
+}
+
 static void
 qd_application_activate (GApplication *app)
 {
@@ -232,6 +281,9 @@ qd_application_activate (GApplication *app)
       window = GTK_WINDOW (qd_window_new (self));
       first = TRUE;
     }
+
+  if (first)
+    qd_window_set_store (QD_WINDOW (window), self->store);
 
   if (first && page != NULL && *page != '\0')
     qd_window_set_page (QD_WINDOW (window), page);
@@ -266,6 +318,19 @@ qd_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (gtk_app, accels[i].action, accels[i].accels);
 
   gtk_window_set_default_icon_name (APP_ID);
+
+  {
+    QdApplication *self = QD_APPLICATION (app);
+    g_autoptr(GError) error = NULL;
+
+    self->store = open_account_store (&error);
+    if (error != NULL)
+      {
+        /* Not fatal: the app opens without data and says why. */
+        g_message ("Could not open the local cache: %s", error->message);
+        self->store_error = g_strdup (error->message);
+      }
+  }
 }
 
 static void
@@ -275,6 +340,8 @@ qd_application_shutdown (GApplication *app)
 
   unhook_frame_clock (self);
   self->hooked_window = NULL;
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->store_error, g_free);
 
   G_APPLICATION_CLASS (qd_application_parent_class)->shutdown (app);
 }
@@ -337,4 +404,39 @@ qd_application_get_exit_status (QdApplication *self)
   g_return_val_if_fail (QD_IS_APPLICATION (self), 1);
 
   return self->exit_status;
+}
+
+/**
+ * qd_application_get_store:
+ * @self: a #QdApplication
+ *
+ * Returns: (transfer none) (nullable): the signed-in account's cache
+ */
+QdStore *
+qd_application_get_store (QdApplication *self)
+{
+  g_return_val_if_fail (QD_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * qd_application_set_store:
+ * @self: a #QdApplication
+ * @store: (nullable): the cache of the account just signed in to, or %NULL after logging out
+ *
+ * Hands @store to every main window.
+ */
+void
+qd_application_set_store (QdApplication *self,
+                          QdStore       *store)
+{
+  g_return_if_fail (QD_IS_APPLICATION (self));
+  g_return_if_fail (store == NULL || QD_IS_STORE (store));
+
+  if (!g_set_object (&self->store, store))
+    return;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (QD_IS_WINDOW (l->data))
+      qd_window_set_store (QD_WINDOW (l->data), store);
 }

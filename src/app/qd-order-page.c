@@ -20,8 +20,8 @@ struct _QdOrderPage
   AdwBin parent_instance;
 
   /* template widgets */
-  AdwToastOverlay *toast_overlay;
   GtkStack *stack;
+  AdwLeaflet *leaflet;
   GtkSearchEntry *search_entry;
   GtkDropDown *category_dropdown;
   GtkCheckButton *ordered_before_check;
@@ -148,6 +148,8 @@ catalog_activate_cb (QdOrderPage *self,
 
   if (product == NULL || *qd_product_get_id (product) == '\0')
     return;
+  /* In a narrow window the cart is a second view: go there for the quantity. */
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->cart_pane));
   qd_cart_pane_begin_add (self->cart_pane, product);
 }
 
@@ -278,6 +280,7 @@ focus_search_activated (GtkWidget  *widget,
 {
   QdOrderPage *self = QD_ORDER_PAGE (widget);
 
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
 }
@@ -322,8 +325,8 @@ qd_order_page_class_init (QdOrderPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/qudao/Qudao/ui/qd-order-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, QdOrderPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, QdOrderPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, QdOrderPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, QdOrderPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, QdOrderPage, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, QdOrderPage, ordered_before_check);
@@ -455,5 +458,8 @@ qd_order_page_add_toast (QdOrderPage *self,
 {
   g_return_if_fail (QD_IS_ORDER_PAGE (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  /* The toast overlay is the page's child; it is not bound as a template child because
+   * AdwBin unparents its child itself in dispose. */
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self))),
+                               adw_toast_new (title));
 }

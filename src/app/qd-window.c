@@ -23,6 +23,8 @@ struct _QdWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack *stack;
   AdwViewSwitcherBar *switcher_bar;
+  QdOrderPage *order_page;
+  QdOrdersPage *orders_page;
   guint reveal_idle_id;
 };
 
@@ -188,12 +190,47 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, order_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, orders_page);
   gtk_widget_class_bind_template_callback (widget_class, title_visible_changed_cb);
 
   /* Ctrl+W closes this window; "window.close" is GtkWindow's own action, so closing
    * goes through close-request and the size is saved. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+}
+
+static void
+fill_cart_from_order (QdWindow   *self,
+                      const char *order_id,
+                      gboolean    resubmit)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!qd_cart_pane_load_order (qd_order_page_get_cart_pane (self->order_page), order_id,
+                                resubmit, &error))
+    {
+      qd_orders_page_add_toast (self->orders_page, error->message);
+      return;
+    }
+  qd_window_set_page (self, "order");
+  qd_order_page_add_toast (self->order_page,
+                           resubmit ? _("Edit the order, then resubmit it")
+                                    : _("The order’s lines are in the cart"));
+}
+
+static void
+reorder_requested_cb (QdWindow   *self,
+                      const char *order_id)
+{
+  fill_cart_from_order (self, order_id, FALSE);
+}
+
+static void
+edit_order_requested_cb (QdWindow   *self,
+                         const char *order_id)
+{
+  fill_cart_from_order (self, order_id, TRUE);
 }
 
 static void
@@ -209,6 +246,11 @@ qd_window_init (QdWindow *self)
                             G_CALLBACK (stack_visible_child_changed_cb), self);
 
   restore_window_state (self);
+
+  g_signal_connect_object (self->orders_page, "reorder", G_CALLBACK (reorder_requested_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->orders_page, "edit-order", G_CALLBACK (edit_order_requested_cb),
+                           self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -343,4 +385,22 @@ qd_window_save_screenshot (QdWindow    *self,
     }
 
   return TRUE;
+}
+
+/**
+ * qd_window_set_store:
+ * @self: a #QdWindow
+ * @store: (nullable): the signed-in account's cache, or %NULL when nobody is signed in
+ *
+ * Hands the cache to the pages that read and write it.
+ */
+void
+qd_window_set_store (QdWindow *self,
+                     QdStore  *store)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (store == NULL || QD_IS_STORE (store));
+
+  qd_order_page_set_store (self->order_page, store);
+  qd_orders_page_set_store (self->orders_page, store);
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "qd-application.h"
+#include "qd-store.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,8 @@ gboolean      qd_window_is_settled      (QdWindow      *self);
 gboolean      qd_window_save_screenshot (QdWindow      *self,
                                          const char    *path,
                                          GError       **error);
+
+void          qd_window_set_store       (QdWindow      *self,
+                                         QdStore       *store);
 
 G_END_DECLS
