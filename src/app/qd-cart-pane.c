@@ -327,8 +327,8 @@ line_row_new (QdCartPane *self,
               CartLine   *line)
 {
   GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *name = gtk_label_new (line->info != NULL ? line->info->name : line->product_id);
   GtkWidget *detail;
   GtkWidget *spin;
@@ -341,10 +341,12 @@ line_row_new (QdCartPane *self,
   gint64 line_total = 0;
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
+  /* Name and details on top, quantity, line total and remove below: the pane is narrow
+   * and Chinese names are long. */
+  gtk_widget_set_margin_top (text_box, 6);
+  gtk_widget_set_margin_bottom (text_box, 6);
+  gtk_widget_set_margin_start (text_box, 8);
+  gtk_widget_set_margin_end (text_box, 6);
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_wrap (GTK_LABEL (name), TRUE);
@@ -369,13 +371,13 @@ line_row_new (QdCartPane *self,
   gtk_widget_add_css_class (detail, "dim-label");
   gtk_widget_add_css_class (detail, "caption");
   gtk_box_append (GTK_BOX (text_box), detail);
-  gtk_widget_set_hexpand (text_box, TRUE);
-  gtk_box_append (GTK_BOX (box), text_box);
+  gtk_box_append (GTK_BOX (text_box), box);
 
   spin = gtk_spin_button_new_with_range ((double) pack, (double) (MAX_QTY - MAX_QTY % pack),
                                          (double) pack);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) line->qty);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 6);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   /* Translators: accessible name of a cart line's quantity field. */
   qty_name = g_strdup_printf (_("Quantity of %s"),
@@ -397,7 +399,7 @@ line_row_new (QdCartPane *self,
   else
     gtk_label_set_text (GTK_LABEL (total), "—");
   gtk_label_set_xalign (GTK_LABEL (total), 1);
-  gtk_label_set_width_chars (GTK_LABEL (total), 11);
+  gtk_widget_set_hexpand (total, TRUE);
   gtk_widget_add_css_class (total, "numeric");
   gtk_box_append (GTK_BOX (box), total);
 
@@ -414,7 +416,7 @@ line_row_new (QdCartPane *self,
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), remove);
 
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), text_box);
   return row;
 }
 
