@@ -58,6 +58,17 @@ typedef enum /*< prefix=QD_REVIEW_DECISION >*/
   QD_REVIEW_DECISION_REJECT,  /*< nick=reject >*/
 } QdReviewDecision;
 
+/* The "type" of a mutation (POST /mutations). */
+typedef enum /*< prefix=QD_MUTATION_TYPE >*/
+{
+  QD_MUTATION_TYPE_ORDER_SUBMIT,        /*< nick=order.submit >*/
+  QD_MUTATION_TYPE_ORDER_CANCEL,        /*< nick=order.cancel >*/
+  QD_MUTATION_TYPE_ORDER_REVIEW,        /*< nick=order.review >*/
+  QD_MUTATION_TYPE_STOCK_REPORT_SUBMIT, /*< nick=stock_report.submit >*/
+  QD_MUTATION_TYPE_STATEMENT_CONFIRM,   /*< nick=statement.confirm >*/
+  QD_MUTATION_TYPE_STATEMENT_DISPUTE,   /*< nick=statement.dispute >*/
+} QdMutationType;
+
 const char *qd_enum_to_string   (GType        enum_type,
                                  int          value);
 gboolean    qd_enum_from_string (GType        enum_type,

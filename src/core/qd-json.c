@@ -629,6 +629,70 @@ after_value:
 }
 
 /**
+ * qd_json_validate:
+ * @data: JSON text
+ * @length: its length in bytes, or -1 when it is NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Checks that @data is strict JSON within our limits, as qd_json_parse() does, without
+ * building a tree: one pass, no allocation but for objects with escaped or many member
+ * names.
+ *
+ * Returns: %TRUE when qd_json_parse() would accept @data
+ */
+gboolean
+qd_json_validate (const char  *data,
+                  gssize       length,
+                  GError     **error)
+{
+  Scan s = { 0, };
+  const char *bad;
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (length < 0)
+    length = strlen (data);
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, QD_ERROR, QD_ERROR_INVALID, _("The JSON text is empty"));
+      return FALSE;
+    }
+  if ((gsize) length > MAX_TEXT_BYTES)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_TOO_LARGE,
+                   _("The JSON text is too large (%s bytes)"), "2147483647+");
+      return FALSE;
+    }
+  if ((bad = memchr (data, '\0', length)) != NULL)
+    {
+      g_autofree char *offset = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) (bad - data));
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
+                   _("The JSON text contains a NUL byte (at byte %s)"), offset);
+      return FALSE;
+    }
+  if (!g_utf8_validate_len (data, length, &bad))
+    {
+      g_autofree char *offset = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) (bad - data));
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
+                   _("The JSON text is not valid UTF-8 (at byte %s)"), offset);
+      return FALSE;
+    }
+
+  s.start = (const guchar *) data;
+  s.end = s.start + length;
+  s.keys = g_array_sized_new (FALSE, FALSE, sizeof (Key), 64);
+  ok = scan_text (&s);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&s.error));
+  scan_clear (&s);
+
+  return ok;
+}
+
+/**
  * qd_json_parse:
  * @data: JSON text
  * @length: its length in bytes, or -1 when it is NUL-terminated
@@ -638,7 +702,7 @@ after_value:
  * quotes, no trailing data, no duplicate member names, no "\u0000", no unpaired
  * surrogates, integers within gint64 (%QD_ERROR_OUT_OF_RANGE), finite numbers, nesting up
  * to %QD_JSON_MAX_DEPTH (%QD_ERROR_TOO_DEEP). Everything else is %QD_ERROR_INVALID with
- * the path, line and column of the problem.
+ * the path, line and column of the problem. See qd_json_validate().
  *
  * Numbers without a fraction or exponent are %G_TYPE_INT64 values; all others (also
  * "1.0" and "1e3") are %G_TYPE_DOUBLE, which qd_json_read_int() rejects.
@@ -652,9 +716,6 @@ qd_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
-  Scan s = { 0, };
-  const char *bad;
-  gboolean ok;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -662,43 +723,8 @@ qd_json_parse (const char  *data,
   if (length < 0)
     length = strlen (data);
 
-  if (length == 0)
-    {
-      g_set_error_literal (error, QD_ERROR, QD_ERROR_INVALID, _("The JSON text is empty"));
-      return NULL;
-    }
-  if ((gsize) length > MAX_TEXT_BYTES)
-    {
-      g_set_error (error, QD_ERROR, QD_ERROR_TOO_LARGE,
-                   _("The JSON text is too large (%s bytes)"), "2147483647+");
-      return NULL;
-    }
-  if ((bad = memchr (data, '\0', length)) != NULL)
-    {
-      g_autofree char *offset = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) (bad - data));
-      g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
-                   _("The JSON text contains a NUL byte (at byte %s)"), offset);
-      return NULL;
-    }
-  if (!g_utf8_validate_len (data, length, &bad))
-    {
-      g_autofree char *offset = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) (bad - data));
-      g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
-                   _("The JSON text is not valid UTF-8 (at byte %s)"), offset);
-      return NULL;
-    }
-
-  s.start = (const guchar *) data;
-  s.end = s.start + length;
-  s.keys = g_array_sized_new (FALSE, FALSE, sizeof (Key), 64);
-  ok = scan_text (&s);
-  if (!ok)
-    {
-      g_propagate_error (error, g_steal_pointer (&s.error));
-      scan_clear (&s);
-      return NULL;
-    }
-  scan_clear (&s);
+  if (!qd_json_validate (data, length, error))
+    return NULL;
 
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))

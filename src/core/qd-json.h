@@ -1,8 +1,28 @@
 /* qd-json.h — strict reading of JSON with errors that name the field
  *
+ * qd_json_parse() accepts RFC 8259 JSON only, which json-glib 1.6 alone does not ensure:
+ * it refuses (QD_ERROR_INVALID unless noted) invalid UTF-8, NUL bytes, comments, single
+ * quotes, hex, leading zeros, ".5", raw control characters in strings, "\u0000" and
+ * unpaired surrogates, trailing data ("{}{}"), duplicate member names (json-glib would
+ * keep the last silently), integers beyond gint64 (QD_ERROR_OUT_OF_RANGE; json-glib wraps
+ * them: 99999999999999999999 reads as -1), non-finite numbers (1e400, OUT_OF_RANGE) and
+ * nesting deeper than QD_JSON_MAX_DEPTH (QD_ERROR_TOO_DEEP). Its messages give the path,
+ * line and column: "lines[1].qty: the integer … is too large (line 1, column 40)".
+ *
+ * After parsing, numbers written without fraction or exponent are G_TYPE_INT64 values and
+ * all others G_TYPE_DOUBLE ("1.0", "1e3", "-0.0"); "-0" is the integer 0.
+ *
  * Every reader checks presence, type and range, and on failure sets a %QD_ERROR whose
  * message names the member ("qty: expected an integer, got a string"). Callers that read
- * nested members prefix the path with g_prefix_error() ("lines[2].").
+ * nested members prefix the path with g_prefix_error() ("lines[2]."); the error of
+ * qd_json_array_object() starts with "[2]: " so that prefixing the array's name
+ * ("lines") gives "lines[2]: expected an object, got an integer".
+ *
+ * Flags: REQUIRED (0) — absent is QD_ERROR_MISSING_FIELD, null is QD_ERROR_WRONG_TYPE;
+ * OPTIONAL — absent or null leave the out value as it was; NULLABLE — null is fine and
+ * sets pointer out values to NULL (numbers and booleans are left as they were), absent
+ * is still an error unless OPTIONAL is given too. Strings handed out are borrowed from
+ * the object and live as long as it does.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +42,10 @@ typedef enum
   QD_JSON_NULLABLE = 1 << 1,   /* present as null is fine (out: NULL / left as it was) */
 } QdJsonFlags;
 
+/* The checks of qd_json_parse() without building a tree. */
+gboolean    qd_json_validate       (const char   *data,
+                                    gssize        length,
+                                    GError      **error);
 JsonNode   *qd_json_parse          (const char   *data,
                                     gssize        length,
                                     GError      **error);

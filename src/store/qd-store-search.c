@@ -357,6 +357,55 @@ qd_store_get_product (QdStore     *self,
   return qd_store_get_product_by_rowid (self, rowid, error);
 }
 
+static const char SQL_ROWID_BY_SKU[] =
+  "SELECT rowid FROM products WHERE sku_key = ?1 ORDER BY (sku = ?2) DESC, active DESC LIMIT 1";
+
+/**
+ * qd_store_get_product_by_sku:
+ * @sku: a SKU as a person or a CSV file writes it
+ *
+ * Finds a product by its SKU, ignoring case (dealers type "yl-001" for "YL-001"); an exact
+ * match wins over a case-insensitive one, an active product over an inactive one. For
+ * qudao-cli and CSV imports, which name products by SKU.
+ *
+ * Returns: (transfer full): the product, or %NULL with %QD_STORE_ERROR_NOT_FOUND
+ */
+QdProductInfo *
+qd_store_get_product_by_sku (QdStore     *self,
+                             const char  *sku,
+                             GError     **error)
+{
+  g_autofree char *lower = NULL;
+  sqlite3_stmt *stmt;
+  gint64 rowid = -1;
+
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
+  g_return_val_if_fail (sku != NULL, NULL);
+
+  if (!g_utf8_validate (sku, -1, NULL))
+    {
+      g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND,
+                   _("There is no product with that SKU in the catalog."));
+      return NULL;
+    }
+  lower = g_utf8_strdown (sku, -1);
+  stmt = _qd_store_stmt (self, SQL_ROWID_BY_SKU, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, lower, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, sku, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rowid < 0)
+    {
+      g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND,
+                   _("There is no product with SKU %s in the catalog."), sku);
+      return NULL;
+    }
+  return qd_store_get_product_by_rowid (self, rowid, error);
+}
+
 /**
  * qd_store_search_products:
  * @query: the search; `limit` 0 means 50

@@ -289,9 +289,10 @@ move_aside (const char  *path,
     {
       int saved_errno = errno;
 
+      /* TRANSLATORS: the first %s is a sentence saying what is damaged. */
       g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_IO,
-                   _("The local data file %s is damaged (%s) and could not be moved aside: %s"),
-                   path, why, g_strerror (saved_errno));
+                   _("%s It could not be moved aside (%s): %s"),
+                   why, path, g_strerror (saved_errno));
       return;
     }
 
@@ -304,9 +305,9 @@ move_aside (const char  *path,
         g_rename (from, to);
     }
 
+  /* TRANSLATORS: the first %s is a sentence saying what is damaged. */
   g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT,
-               _("The local data file was damaged (%s). It was kept as %s; "
-                 "the data will be downloaded again from the server."),
+               _("%s It was kept as %s; the data will be downloaded again from the server."),
                why, target);
 }
 
@@ -349,7 +350,8 @@ check_integrity (QdStore  *self,
 
       ok = g_strcmp0 (result, "ok") == 0;
       if (!ok)
-        g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT, "%s",
+        g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT,
+                     _("The local data file is damaged (%s)."),
                      result != NULL ? result : "quick_check");
     }
   else

@@ -286,6 +286,9 @@ GArray        *qd_store_search_rowids   (QdStore              *self,
 QdProductInfo *qd_store_get_product     (QdStore              *self,
                                          const char           *id,
                                          GError              **error);
+QdProductInfo *qd_store_get_product_by_sku (QdStore           *self,
+                                         const char           *sku,
+                                         GError              **error);
 QdProductInfo *qd_store_get_product_by_rowid (QdStore         *self,
                                          gint64                rowid,
                                          GError              **error);

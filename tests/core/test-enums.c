@@ -24,6 +24,9 @@ static const EnumCase cases[] = {
   { qd_user_role_get_type, { "dealer", "manager", "admin", NULL } },
   { qd_dealer_level_get_type, { "general_agent", "provincial", "regional", NULL } },
   { qd_review_decision_get_type, { "approve", "reject", NULL } },
+  { qd_mutation_type_get_type,
+    { "order.submit", "order.cancel", "order.review", "stock_report.submit",
+      "statement.confirm", "statement.dispute", NULL } },
 };
 
 static void

@@ -83,7 +83,22 @@ test_parse_bad (void)
       if (strstr (error->message, cases[i].message_part) == NULL)
         g_error ("case %" G_GSIZE_FORMAT ": message “%s” lacks “%s”", i, error->message,
                  cases[i].message_part);
+
+      /* qd_json_validate() is the same check without the tree. */
+      {
+        g_autoptr(GError) error2 = NULL;
+
+        g_assert_false (qd_json_validate (cases[i].text, cases[i].length, &error2));
+        g_assert_cmpstr (error2->message, ==, error->message);
+      }
     }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (qd_json_validate ("{\"a\":[1,2,{\"b\":null}]}", -1, &error));
+    g_assert_no_error (error);
+  }
 }
 
 /* What we accept, and what json-glib makes of it. */
