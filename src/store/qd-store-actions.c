@@ -180,8 +180,8 @@ price_lines (QdStore                *self,
       if (lines[i].qty % pack_size != 0)
         {
           g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID,
-                       _("Line %u: the quantity of %s must be a multiple of its pack size %"
-                         G_GINT64_FORMAT "."), i + 1, sku, pack_size);
+                       _("Line %u: the quantity of %s must be a multiple of its pack size %d."),
+                       i + 1, sku, (int) MIN (pack_size, G_MAXINT));
           return FALSE;
         }
 

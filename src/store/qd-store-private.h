@@ -82,4 +82,8 @@ _qd_bind_text (sqlite3_stmt *stmt,
 
 char         *_qd_store_now_rfc3339   (void);
 
+/* qd-store-tokenizer.c */
+gboolean      _qd_store_register_tokenizer (QdStore *self,
+                                            GError **error);
+
 G_END_DECLS

@@ -7,8 +7,8 @@
  *   rank 0  the SKU (case-insensitive) or barcode equals the text     (indexes)
  *   rank 1  SKU, barcode or abbreviation (助记码, else pinyin initials) starts with the text
  *           — only for ASCII text                                     (index range scans)
- *   rank 2  the name or spec contains the text: FTS5 trigram for 3+ characters, a scan with
- *           instr() below that (trigrams cannot match 1–2 characters)
+ *   rank 2  the name or spec contains the text: FTS5 trigram for 3+ characters, the qd_short
+ *           character/pair FTS5 index below that (trigrams cannot match 1–2 characters)
  *
  * A product matched by several queries keeps its best rank. Filters (category, active,
  * ordered before) are bound parameters of every query.
@@ -48,9 +48,9 @@ static const char SQL_PREFIX_ABBR[] =
 static const char SQL_NAME_FTS[] =
   "SELECT p.rowid FROM products_fts AS f JOIN products AS p ON p.rowid = f.rowid "
   "WHERE products_fts MATCH ?1" FILTERS " LIMIT ?3";
-static const char SQL_NAME_SCAN[] =
-  "SELECT p.rowid FROM products AS p WHERE (instr (p.name, ?1) > 0 OR instr (p.spec, ?1) > 0)"
-  FILTERS " LIMIT ?3";
+static const char SQL_NAME_SHORT[] =
+  "SELECT p.rowid FROM products_short AS f JOIN products AS p ON p.rowid = f.rowid "
+  "WHERE products_short MATCH ?1" FILTERS " LIMIT ?3";
 
 typedef struct
 {
@@ -213,15 +213,14 @@ qd_store_search_rowids (QdStore               *self,
             return NULL;
         }
 
-      if (n_chars >= 3)
-        {
-          g_autofree char *phrase = fts_phrase (text);
+      /* Trigrams for 3+ characters, the character/pair index below that. */
+      {
+        g_autofree char *phrase = fts_phrase (text);
 
-          if (!collect (self, SQL_NAME_FTS, query, phrase, NULL, QD_MATCH_NAME, &res, error))
-            return NULL;
-        }
-      else if (!collect (self, SQL_NAME_SCAN, query, text, NULL, QD_MATCH_NAME, &res, error))
-        return NULL;
+        if (!collect (self, n_chars >= 3 ? SQL_NAME_FTS : SQL_NAME_SHORT, query, phrase, NULL,
+                      QD_MATCH_NAME, &res, error))
+          return NULL;
+      }
     }
 
   if (out_ranks != NULL)

@@ -21,6 +21,7 @@ G_DEFINE_FINAL_TYPE (QdStore, qd_store, G_TYPE_OBJECT)
 static const char *const migrations[] = {
   "/io/github/qudao/store/migrations/0001-initial.sql",
   "/io/github/qudao/store/migrations/0002-search.sql",
+  "/io/github/qudao/store/migrations/0003-short-search.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QD_STORE_SCHEMA_VERSION);
 
@@ -424,6 +425,7 @@ open_db (QdStore  *self,
       || !_qd_store_exec (self, "PRAGMA synchronous = FULL", error)
       || !_qd_store_exec (self, "PRAGMA foreign_keys = ON", error)
       || !_qd_store_exec (self, "PRAGMA temp_store = MEMORY", error)
+      || !_qd_store_register_tokenizer (self, error)
       || !check_integrity (self, error)
       || !get_user_version (self, &version, error))
     return FALSE;

@@ -13,7 +13,7 @@
   "{\"entity\":\"product\",\"op\":\"upsert\",\"id\":\"p5\",\"data\":{\"sku\":\"Z-1\"," \
   "  \"name\":\"替代AMX品\",\"category\":\"药品\",\"pack_size\":1}}," \
   "{\"entity\":\"product\",\"op\":\"upsert\",\"id\":\"p6\",\"data\":{\"sku\":\"YX-9\"," \
-  "  \"name\":\"银行卡\\\"特别\\\"版\",\"spec\":\"泡腾\",\"category\":\"其他\",\"pack_size\":1}}" \
+  "  \"name\":\"银行卡\\\"特别\\\"版\",\"spec\":\"泡腾片装\",\"category\":\"其他\",\"pack_size\":1}}" \
   "]"
 
 static GPtrArray *
@@ -84,13 +84,18 @@ test_chinese (Fixture       *f,
 
   check (f->store, "维生素", "p1");          /* 3 characters: FTS trigram */
   check (f->store, "生素C泡腾", "p1");
-  check (f->store, "泡腾", "p1 p6");         /* 2 characters: scan; p6 by its spec */
+  check (f->store, "泡腾", "p1");            /* 2 characters: the pair index (names only) */
+  check (f->store, "腾片", "p1");
+  check (f->store, "银行", "p6");
+  check (f->store, "泡腾片", "p1 p6");       /* 3+: trigrams over name and spec */
   check (f->store, "胶", "p2");              /* 1 character */
   check (f->store, "西林胶囊", "p2");
   check (f->store, "口罩", "");              /* inactive products are hidden */
   check (f->store, "不存在的东西", "");
   check (f->store, "\"特别\"", "p6");        /* FTS syntax in the text is taken literally */
   check (f->store, "\"", "p6");
+  check (f->store, "C", "p4 p1");            /* p4 by its initials (csyp), p1 by name */
+  check (f->store, "c泡", "p1");
 
   results = search (f->store, "维生素");
   g_assert_cmpint (((QdProductInfo *) results->pdata[0])->rank, ==, QD_MATCH_NAME);
@@ -208,7 +213,7 @@ test_index_follows_changes (Fixture       *f,
               "  \"name\":\"复合维生素片\",\"mnemonic\":\"FHW\",\"pack_size\":10}},"
               " {\"entity\":\"product\",\"op\":\"delete\",\"id\":\"p2\"}]", "c-x", NULL, &error);
   g_assert_no_error (error);
-  check (f->store, "泡腾片", "");
+  check (f->store, "泡腾片", "p6");         /* only the spec of p6 now */
   check (f->store, "复合维生素", "p1");
   check (f->store, "wssc", "");
   check (f->store, "fhw", "p1");
