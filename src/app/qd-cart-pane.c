@@ -125,12 +125,14 @@ pack_hint (QdCartPane    *self,
            gint64         corrected)
 {
   g_autofree char *text = NULL;
+  g_autofree char *pack = g_strdup_printf ("%" G_GINT64_FORMAT, info->pack_size);
+  g_autofree char *typed_text = g_strdup_printf ("%" G_GINT64_FORMAT, typed);
+  g_autofree char *corrected_text = g_strdup_printf ("%" G_GINT64_FORMAT, corrected);
 
-  /* Translators: a quantity was rounded up to whole packs. %s is the product name, then
-   * the corrected quantity, the quantity typed and the pack size, with the unit. */
-  text = g_strdup_printf (_("%s comes in packs of %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT
-                            " was changed to %" G_GINT64_FORMAT "."),
-                          info->name, info->pack_size, info->unit, typed, corrected);
+  /* Translators: a quantity was rounded up to whole packs: the product name, the pack
+   * size and its unit, the quantity typed, the quantity now in the cart. */
+  text = g_strdup_printf (_("%s comes in packs of %s %s: %s was changed to %s."),
+                          info->name, pack, info->unit, typed_text, corrected_text);
   show_hint (self, text);
 }
 

@@ -315,6 +315,7 @@ detail_line_row (QdOrderLineInfo *line,
   g_autofree char *sub_text = NULL;
   g_autofree char *price = qd_money_format (line->unit_price_fen, QD_MONEY_FORMAT_DEFAULT);
   g_autofree char *total = qd_money_format (line->total_fen, QD_MONEY_FORMAT_DEFAULT);
+  g_autofree char *qty = g_strdup_printf ("%" G_GINT64_FORMAT, line->qty);
 
   gtk_widget_set_margin_top (row, 6);
   gtk_widget_set_margin_bottom (row, 6);
@@ -324,10 +325,10 @@ detail_line_row (QdOrderLineInfo *line,
   gtk_label_set_wrap (GTK_LABEL (name), TRUE);
   gtk_box_append (GTK_BOX (text), name);
   /* Translators: under an order line: SKU · spec · quantity unit × unit price. */
-  sub_text = g_strdup_printf (_("%s · %s · %" G_GINT64_FORMAT " %s × %s"),
+  sub_text = g_strdup_printf (_("%s · %s · %s %s × %s"),
                               line->sku != NULL ? line->sku : "—",
                               line->spec != NULL ? line->spec : "",
-                              line->qty, line->unit != NULL ? line->unit : "", price);
+                              qty, line->unit != NULL ? line->unit : "", price);
   sub = gtk_label_new (sub_text);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
   gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
