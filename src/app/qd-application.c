@@ -169,7 +169,7 @@ unhook_frame_clock (QdApplication *self)
 
 static void
 frame_clock_painted_cb (GdkFrameClock *clock,
-                QdApplication *self)
+                        QdApplication *self)
 {
   /* The first frame has been painted: the earliest moment a user sees the window. */
   if (self->frames_seen++ == 0 && g_strcmp0 (g_getenv ("QUDAO_STARTUP_TIMING"), "1") == 0
@@ -271,8 +271,8 @@ qd_application_activate (GApplication *app)
   gboolean first = FALSE;
   const char *page = g_getenv ("QUDAO_SCREENSHOT_PAGE");
 
-  /* A screenshot shows the first frame: without animations, revealers and transitions
-   * (the narrow view switcher bar) are already where they end up. */
+  /* A screenshot shows the first settled frame: without animations, revealers and
+   * transitions (the narrow view switcher bar) are already where they end up. */
   if (g_getenv ("QUDAO_SCREENSHOT") != NULL)
     g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 

@@ -39,12 +39,21 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
+# The app under test, if one was started: every wait fails at once when it has died,
+# instead of polling a vanished accessibility tree until the deadline.
+_running = []
+
+
 def wait_for(condition, what, timeout=DEFAULT_TIMEOUT):
     """Polls condition() until it returns something truthy, which is returned; raises
     Timeout naming `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     last_error = None
     while True:
+        for app in _running:
+            if app.proc.poll() is not None:
+                raise AssertionError(f'qudao exited with status {app.proc.returncode} '
+                                     f'while waiting for {what}')
         try:
             result = condition()
             if result:
@@ -155,6 +164,15 @@ def is_selected(node):
     return bool(states(node) & {'checked', 'pressed', 'selected'})
 
 
+def _die_with_parent():
+    """Runs in the child before exec: the app gets SIGTERM when this driver dies, even by
+    a signal, so it never outlives the test holding meson's output pipe open."""
+    import ctypes
+    import signal
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL('libc.so.6', use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class App:
     """A running qudao process and its accessible application node."""
 
@@ -166,6 +184,9 @@ class App:
     @classmethod
     def start(cls, build_root, env=None, args=(), app_name='qudao'):
         Atspi.init()
+        # A D-Bus call to a hung or dead app fails after 5 s instead of 25 s, so a wait
+        # reaches its own deadline and names what it waited for.
+        Atspi.set_timeout(5000, 15000)
         e = dict(os.environ)
         e.update({
             'GTK_A11Y': 'atspi',
@@ -180,9 +201,14 @@ class App:
         if env:
             e.update(env)
         exe = os.path.join(build_root, 'src', 'app', 'qudao')
-        proc = subprocess.Popen([exe, *args], env=e)
+        proc = subprocess.Popen([exe, *args], env=e, preexec_fn=_die_with_parent)
         app = cls(proc, app_name)
-        app.node = wait_for(app._find_app, f'the accessible application “{app_name}”')
+        _running.append(app)
+        try:
+            app.node = wait_for(app._find_app, f'the accessible application “{app_name}”')
+        except BaseException:
+            app.stop()
+            raise
         return app
 
     def _find_app(self):
@@ -206,6 +232,8 @@ class App:
         return [(role(w), name(w)) for w in children(self.node)]
 
     def stop(self):
+        if self in _running:
+            _running.remove(self)
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
