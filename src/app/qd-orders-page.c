@@ -59,6 +59,7 @@ G_DEFINE_FINAL_TYPE (QdOrdersPage, qd_orders_page, ADW_TYPE_BIN)
 enum {
   SIGNAL_REORDER,
   SIGNAL_EDIT_ORDER,
+  SIGNAL_ORDER_CHANGED,
   N_SIGNALS,
 };
 
@@ -526,6 +527,7 @@ qd_orders_page_cancel_now (QdOrdersPage *self,
                             ? _("Order removed — it had not been sent yet")
                             : _("Cancellation saved — it will be sent when you are online"));
   qd_orders_page_reload (self);
+  g_signal_emit (self, signals[SIGNAL_ORDER_CHANGED], 0, id);
   return TRUE;
 }
 
@@ -663,6 +665,14 @@ qd_orders_page_class_init (QdOrdersPageClass *klass)
    */
   signals[SIGNAL_EDIT_ORDER] =
     g_signal_new ("edit-order", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * QdOrdersPage::order-changed:
+   * @order_id: an order the user changed here (cancelled): the outbox has a new row
+   */
+  signals[SIGNAL_ORDER_CHANGED] =
+    g_signal_new ("order-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,

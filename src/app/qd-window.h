@@ -8,6 +8,7 @@
 
 #include "qd-application.h"
 #include "qd-store.h"
+#include "qd-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,9 @@ gboolean      qd_window_save_screenshot (QdWindow      *self,
 
 void          qd_window_set_store       (QdWindow      *self,
                                          QdStore       *store);
+void          qd_window_set_sync_engine (QdWindow      *self,
+                                         QdSyncEngine  *engine);
+void          qd_window_add_toast       (QdWindow      *self,
+                                         AdwToast      *toast);
 
 G_END_DECLS
