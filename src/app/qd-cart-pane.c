@@ -553,6 +553,31 @@ qd_cart_pane_begin_add (QdCartPane *self,
 }
 
 /**
+ * qd_cart_pane_set_candidate:
+ * @self: a #QdCartPane
+ * @product: (nullable): the product selected in the catalog
+ *
+ * Shows @product in the quantity box without moving the focus, so that the selected row
+ * can be added with the Add button (or a click, or assistive technology).
+ */
+void
+qd_cart_pane_set_candidate (QdCartPane *self,
+                            QdProduct  *product)
+{
+  g_return_if_fail (QD_IS_CART_PANE (self));
+  g_return_if_fail (product == NULL || QD_IS_PRODUCT (product));
+
+  if (product != NULL && *qd_product_get_id (product) == '\0')
+    product = NULL;
+  if (product == self->adding
+      || (product != NULL && self->adding != NULL
+          && g_strcmp0 (qd_product_get_id (product), qd_product_get_id (self->adding)) == 0))
+    return;
+  g_set_object (&self->adding, product);
+  update_add_box (self);
+}
+
+/**
  * qd_cart_pane_add:
  * @self: a #QdCartPane
  * @product_id: the product
