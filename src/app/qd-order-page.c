@@ -374,14 +374,15 @@ qd_order_page_init (QdOrderPage *self)
   fill_categories (self);
 
   /* Fixed widths: a column view over a lazy model must not measure every row. The name
-   * gets the room left over; narrow windows scroll sideways. */
-  add_column (self, COL_NAME, _("Name"), TRUE, 150);
-  add_column (self, COL_SPEC, _("Spec"), FALSE, 100);
-  add_column (self, COL_SKU, _("SKU"), FALSE, 96);
-  add_column (self, COL_UNIT, _("Unit"), FALSE, 48);
-  add_column (self, COL_PACK, _("Pack"), FALSE, 52);
-  add_column (self, COL_PRICE, _("Your Price"), FALSE, 90);
-  add_column (self, COL_LAST_ORDERED, _("Last Ordered"), FALSE, 104);
+   * gets the room left over; narrow windows scroll sideways, so what a dealer decides
+   * with (name, spec, price, pack) comes first. */
+  add_column (self, COL_NAME, _("Name"), TRUE, 140);
+  add_column (self, COL_SPEC, _("Spec"), FALSE, 96);
+  add_column (self, COL_PRICE, _("Your Price"), FALSE, 84);
+  add_column (self, COL_PACK, _("Pack"), FALSE, 48);
+  add_column (self, COL_UNIT, _("Unit"), FALSE, 44);
+  add_column (self, COL_SKU, _("SKU"), FALSE, 88);
+  add_column (self, COL_LAST_ORDERED, _("Last Ordered"), FALSE, 96);
 
   g_signal_connect_swapped (self, "map", G_CALLBACK (page_mapped_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.submit", FALSE);

@@ -555,3 +555,21 @@ qd_window_set_store (QdWindow *self,
   qd_order_page_set_store (self->order_page, store);
   qd_orders_page_set_store (self->orders_page, store);
 }
+
+/**
+ * qd_window_show_order:
+ * @self: a #QdWindow
+ * @order_id: an order in the cache
+ *
+ * Shows the Orders page with the detail of @order_id (the screenshot script uses this).
+ */
+void
+qd_window_show_order (QdWindow   *self,
+                      const char *order_id)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (order_id != NULL);
+
+  qd_window_set_page (self, "orders");
+  qd_orders_page_show_order (self->orders_page, order_id);
+}
