@@ -292,8 +292,10 @@ static void
 entities_changed_cb (QdWindow *self,
                      guint     kinds)
 {
+  /* The outbox too: a rejected order no longer counts against the credit. */
   if (kinds & (QD_ENTITY_KIND_PRODUCT | QD_ENTITY_KIND_PRICE | QD_ENTITY_KIND_DEALER
-               | QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_PAYMENT))
+               | QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_PAYMENT
+               | QD_ENTITY_KIND_OUTBOX))
     qd_order_page_reload (self->order_page);
   if (kinds & (QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_PRODUCT))
     qd_orders_page_reload (self->orders_page);
