@@ -759,7 +759,9 @@ qd_orders_page_set_store (QdOrdersPage *self,
   g_clear_pointer (&self->shown, qd_order_info_free);
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
   gtk_stack_set_visible_child_name (self->stack, store != NULL ? "orders" : "empty");
-  qd_orders_page_reload (self);
+  /* Read when shown (page_mapped_cb), not at start-up: the Order page comes first. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || store == NULL)
+    qd_orders_page_reload (self);
 }
 
 GListModel *

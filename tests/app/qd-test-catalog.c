@@ -206,3 +206,71 @@ qd_test_catalog_add_order (QdStore     *store,
     return qd_store_commit_page (store, cursor, NULL, error);
   }
 }
+
+/**
+ * qd_test_catalog_add_orders:
+ *
+ * Adds @n_orders shipped orders of @lines_per_order lines each, spread over two years and
+ * over the catalog, through the feed API in pages of 500 orders (benchmarks: a dealer's
+ * order history).
+ */
+gboolean
+qd_test_catalog_add_orders (QdStore  *store,
+                            guint     n_products,
+                            guint     n_orders,
+                            guint     lines_per_order,
+                            GError  **error)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_utc (2024, 11, 1, 8, 0, 0);
+
+  for (guint first = 0; first < n_orders; first += 500)
+    {
+      g_autofree char *cursor = g_strdup_printf ("orders-%u", first);
+
+      if (!qd_store_begin_page (store, error))
+        return FALSE;
+      for (guint o = first; o < MIN (first + 500, n_orders); o++)
+        {
+          g_autoptr(JsonObject) order = json_object_new ();
+          JsonArray *lines = json_array_new ();
+          g_autofree char *id = g_strdup_printf ("ob_%u", o);
+          g_autofree char *number = g_strdup_printf ("SO-B-%07u", o);
+          g_autoptr(GDateTime) when = g_date_time_add_minutes (start, (int) (o % 1000000));
+          g_autofree char *created = g_date_time_format_iso8601 (when);
+          gint64 total = 0;
+
+          for (guint l = 0; l < lines_per_order; l++)
+            {
+              JsonObject *line = json_object_new ();
+              guint index = (o * 7 + l * 131) % n_products;
+              g_autofree char *product_id = qd_test_catalog_product_id (index);
+              gint64 qty = qd_test_catalog_pack (index) * (1 + l % 3);
+              gint64 price = qd_test_catalog_price (index);
+
+              json_object_set_string_member (line, "product_id", product_id);
+              json_object_set_int_member (line, "qty", qty);
+              json_object_set_int_member (line, "unit_price_fen", price);
+              json_object_set_int_member (line, "total_fen", price * qty);
+              json_array_add_object_element (lines, line);
+              total += price * qty;
+            }
+          json_object_set_string_member (order, "id", id);
+          json_object_set_string_member (order, "number", number);
+          json_object_set_string_member (order, "dealer_id", QD_TEST_DEALER_ID);
+          json_object_set_string_member (order, "status", "shipped");
+          json_object_set_string_member (order, "created_at", created);
+          json_object_set_null_member (order, "client_order_id");
+          json_object_set_string_member (order, "note", "");
+          json_object_set_array_member (order, "lines", lines);
+          json_object_set_int_member (order, "total_fen", total);
+          if (!qd_store_apply_change (store, "order", "upsert", id, order, error))
+            {
+              qd_store_rollback_page (store);
+              return FALSE;
+            }
+        }
+      if (!qd_store_commit_page (store, cursor, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}

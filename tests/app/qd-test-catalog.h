@@ -28,4 +28,10 @@ gboolean  qd_test_catalog_add_order  (QdStore     *store,
                                       gint64       qty,
                                       GError     **error);
 
+gboolean  qd_test_catalog_add_orders (QdStore     *store,
+                                      guint        n_products,
+                                      guint        n_orders,
+                                      guint        lines_per_order,
+                                      GError     **error);
+
 G_END_DECLS
