@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <locale.h>
+
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "qd-application.h"
@@ -127,6 +129,9 @@ about_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void sign_out_activated_cb (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data);
 static void sign_in_activated_cb (GSimpleAction *action,
                                   GVariant      *parameter,
                                   gpointer       user_data);
@@ -136,6 +141,7 @@ static const GActionEntry app_entries[] = {
   { "preferences", preferences_activated_cb },
   { "about", about_activated_cb },
   { "sign-in", sign_in_activated_cb },
+  { "sign-out", sign_out_activated_cb },
 };
 
 static void
@@ -249,6 +255,11 @@ open_store_file (const char  *path,
 static void
 publish_account (QdApplication *self)
 {
+  GAction *sign_out = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
+
+  if (sign_out != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (sign_out), self->engine != NULL);
+
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (QD_IS_WINDOW (l->data))
       {
@@ -328,6 +339,143 @@ signed_in_cb (QdApplication *self)
     qd_sync_engine_sync_async (self->engine, NULL, first_sync_done_cb, NULL);
 }
 
+/* ---- signing out -------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *data_dir;
+  char *cache_path;   /* set when the user chose to delete the local data */
+} SignOutData;
+
+static void
+sign_out_data_free (SignOutData *d)
+{
+  g_free (d->data_dir);
+  g_free (d->cache_path);
+  g_free (d);
+}
+
+/* In a worker thread: DELETE /session may wait for the network. */
+static void
+sign_out_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SignOutData *d = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) server_error = NULL;
+  g_autofree char *account = qd_account_file_path (d->data_dir);
+
+  if (!qd_sync_logout_sync (d->data_dir, NULL, &server_error, cancellable, &error)
+      && !g_error_matches (error, QD_SYNC_ERROR, QD_SYNC_ERROR_NOT_LOGGED_IN))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (server_error != NULL)
+    g_debug ("The server was not told about the sign-out: %s", server_error->message);
+
+  /* The next start opens the sign-in view rather than this account. */
+  g_unlink (account);
+  if (d->cache_path != NULL)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *path = g_strconcat (d->cache_path, suffixes[i], NULL);
+
+          g_unlink (path);
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sign_out_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  QdApplication *self = QD_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (QD_IS_WINDOW (window))
+        qd_window_add_toast (QD_WINDOW (window), adw_toast_new (error->message));
+      return;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self), "sign-in", NULL);
+}
+
+static void
+sign_out_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      QdApplication    *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SignOutData *d;
+
+  if (g_strcmp0 (response, "keep") != 0 && g_strcmp0 (response, "remove") != 0)
+    return;
+
+  d = g_new0 (SignOutData, 1);
+  d->data_dir = g_strdup (self->data_dir);
+  if (g_strcmp0 (response, "remove") == 0 && self->store != NULL)
+    d->cache_path = g_strdup (qd_store_get_path (self->store));
+
+  /* Stop syncing and let go of the cache before the files go. */
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  publish_account (self);
+
+  task = g_task_new (self, NULL, sign_out_done_cb, NULL);
+  g_task_set_source_tag (task, sign_out_response_cb);
+  g_task_set_task_data (task, d, (GDestroyNotify) sign_out_data_free);
+  g_task_run_in_thread (task, sign_out_thread);
+}
+
+static void
+sign_out_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  QdApplication *self = QD_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  guint waiting = self->store != NULL ? qd_store_outbox_count (self->store, QD_OUTBOX_PENDING)
+                                        + qd_store_outbox_count (self->store, QD_OUTBOX_CLAIMED)
+                                      : 0;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (waiting > 0)
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u change has not been sent yet. Keep the data on "
+                                         "this computer to send it after signing in again; "
+                                         "deleting the data loses it.",
+                                         "%u changes have not been sent yet. Keep the data on "
+                                         "this computer to send them after signing in again; "
+                                         "deleting the data loses them.", waiting), waiting);
+  else
+    body = g_strdup (_("Keep the data on this computer to open it faster after signing in "
+                       "again, or delete it (it is downloaded again at the next sign-in)."));
+
+  dialog = adw_message_dialog_new (parent, _("Sign Out?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("Sign Out and _Delete Data"),
+                                    "keep", _("Sign _Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 sign_in_activated_cb (GSimpleAction *action,
                       GVariant      *parameter,
@@ -364,10 +512,7 @@ qd_application_activate (GApplication *app)
     }
 
   if (first)
-    {
-      qd_window_set_store (QD_WINDOW (window), self->store);
-      qd_window_set_sync_engine (QD_WINDOW (window), self->engine);
-    }
+    publish_account (self);
 
   if (first && page != NULL && *page != '\0')
     qd_window_set_page (QD_WINDOW (window), page);
