@@ -16,6 +16,7 @@
 #include <time.h>
 #include <stdio.h>
 
+#include "qd-product-list-model.h"
 #include "qd-store-private.h"
 
 #define PAGE_SIZE 5000
@@ -63,7 +64,7 @@ add_query (const char *klass,
 
 static const char *const class_order[] = {
   "sku-exact", "sku-prefix", "barcode-exact", "barcode-prefix", "mnemonic", "pinyin",
-  "chinese-1", "chinese-2", "chinese-3+", "chinese-none",
+  "chinese-1", "chinese-2", "chinese-3+", "chinese-words", "chinese-none",
 };
 
 static guint
@@ -171,6 +172,7 @@ main (int   argc,
   g_autoptr(GHashTable) seen_class = g_hash_table_new (g_str_hash, g_str_equal);
   int n_products = 100000;
   int rounds = 20;
+  int n_orders = 0;
   char *out_dir = NULL;
   gint64 t0, decode_us = 0, apply_us = 0, apply_cpu_us = 0;
   GString *page;
@@ -178,6 +180,7 @@ main (int   argc,
   GOptionEntry entries[] = {
     { "products", 0, 0, G_OPTION_ARG_INT, &n_products, "Catalog size", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Repetitions of the query list", "R" },
+    { "orders", 0, 0, G_OPTION_ARG_INT, &n_orders, "Orders (3 lines each) to apply too", "N" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, "Directory for the cache file", "DIR" },
     { NULL }
   };
@@ -189,6 +192,7 @@ main (int   argc,
       return 2;
     }
   n_products = CLAMP (n_products, 100, 10000000);
+  n_orders = CLAMP (n_orders, 0, 10000000);
   rounds = CLAMP (rounds, 1, 10000);
 
   queries_text = g_ptr_array_new_with_free_func (g_free);
@@ -246,6 +250,9 @@ main (int   argc,
   add_query ("chinese-3+", "阿莫西林胶囊");
   add_query ("chinese-3+", "藿香正气口服液");
   add_query ("chinese-3+", "六味地黄家庭装颗粒");
+  add_query ("chinese-words", "维生素 泡腾");
+  add_query ("chinese-words", "六味地黄 颗粒");
+  add_query ("chinese-words", "片 儿童");
   add_query ("chinese-none", "不存在的商品名");
   add_query ("chinese-none", "龙虾");       /* 2 characters, no match: a full scan */
   add_query ("chinese-none", "鲸");
@@ -314,12 +321,84 @@ main (int   argc,
           "apply CPU %.0f ms\n",
           n_products / (apply_us / 1e6), n_products / ((decode_us + apply_us) / 1e6),
           apply_cpu_us / 1000.0);
+  printf ("figure: store feed apply (products, from memory) | %.0f | changes/s\n",
+          n_products / (apply_us / 1e6));
+  printf ("figure: store feed decode + apply (products) | %.0f | changes/s\n",
+          n_products / ((decode_us + apply_us) / 1e6));
+
+  /* Orders, 3 lines each, as a manager's scope brings them: the bulk of an initial sync. */
+  if (n_orders > 0)
+    {
+      gint64 o_decode = 0, o_apply = 0, o_cpu = 0;
+
+      for (int first = 0; first < n_orders; first += PAGE_SIZE)
+        {
+          g_autoptr(GString) text = g_string_new ("{\"changes\":[");
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          JsonObject *root;
+          JsonArray *changes;
+          gint64 t1, c1;
+
+          for (int i = first; i < MIN (first + PAGE_SIZE, n_orders); i++)
+            {
+              guint p1 = g_rand_int_range (rand, 0, n_products);
+              guint p2 = g_rand_int_range (rand, 0, n_products);
+              guint p3 = g_rand_int_range (rand, 0, n_products);
+
+              g_string_append_printf (text,
+                "%s{\"entity\":\"order\",\"op\":\"upsert\",\"id\":\"o_%d\",\"data\":{"
+                "\"id\":\"o_%d\",\"number\":\"SO-2026-%07d\",\"dealer_id\":\"d_%d\","
+                "\"status\":\"shipped\",\"created_at\":\"2026-%02d-%02dT08:00:00Z\","
+                "\"client_order_id\":null,\"note\":\"请尽快发货\",\"total_fen\":60000,"
+                "\"lines\":[{\"product_id\":\"p_%u\",\"qty\":10,\"unit_price_fen\":1000,"
+                "\"total_fen\":10000},{\"product_id\":\"p_%u\",\"qty\":20,"
+                "\"unit_price_fen\":1000,\"total_fen\":20000},{\"product_id\":\"p_%u\","
+                "\"qty\":30,\"unit_price_fen\":1000,\"total_fen\":30000}]}}",
+                i > first ? "," : "", i, i, i, i % 60, 1 + i % 12, 1 + i % 28, p1, p2, p3);
+            }
+          g_string_append (text, "],\"cursor\":\"o\",\"has_more\":true}");
+
+          t0 = g_get_monotonic_time ();
+          if (!json_parser_load_from_data (parser, text->str, text->len, &error))
+            g_error ("%s", error->message);
+          root = json_node_get_object (json_parser_get_root (parser));
+          changes = json_object_get_array_member (root, "changes");
+          t1 = g_get_monotonic_time ();
+          o_decode += t1 - t0;
+          c1 = cpu_us ();
+          if (!qd_store_begin_page (store, &error))
+            g_error ("%s", error->message);
+          for (guint i = 0; i < json_array_get_length (changes); i++)
+            {
+              JsonObject *change = json_array_get_object_element (changes, i);
+
+              if (!qd_store_apply_change (store, "order", "upsert",
+                                          json_object_get_string_member (change, "id"),
+                                          json_object_get_object_member (change, "data"),
+                                          &error))
+                g_error ("%s", error->message);
+            }
+          if (!qd_store_commit_page (store, "o", NULL, &error))
+            g_error ("%s", error->message);
+          o_apply += g_get_monotonic_time () - t1;
+          o_cpu += cpu_us () - c1;
+        }
+      printf ("store: %d orders (%d lines): decode %.0f ms, apply %.0f ms (CPU %.0f ms)\n",
+              n_orders, n_orders * 3, o_decode / 1000.0, o_apply / 1000.0, o_cpu / 1000.0);
+      printf ("figure: store feed apply (orders of 3 lines, from memory) | %.0f | changes/s\n",
+              n_orders / (o_apply / 1e6));
+      printf ("figure: store feed apply (order lines, from memory) | %.0f | lines/s\n",
+              3 * n_orders / (o_apply / 1e6));
+      printf ("figure: store feed decode + apply (orders of 3 lines) | %.0f | changes/s\n",
+              n_orders / ((o_decode + o_apply) / 1e6));
+    }
 
   {
     struct stat st;
 
     if (g_stat (path, &st) == 0)
-      printf ("store: cache file %.1f MB\n", st.st_size / 1048576.0);
+      printf ("figure: store cache file (%d products) | %.1f | MB\n", n_products,
+              st.st_size / 1048576.0);
   }
 
   /* Warm up once (the first query pays for opening statements and the page cache). */
@@ -348,6 +427,10 @@ main (int   argc,
             g_array_sort (class_times, compare_double);
             printf ("  %-15s %-20s %6s %8.3f %8.3f\n", klass, "(class)", "",
                     percentile (class_times, 0.5), percentile (class_times, 0.95));
+            printf ("figure: store search %s p50 | %.3f | ms\n", klass,
+                    percentile (class_times, 0.5));
+            printf ("figure: store search %s p95 | %.3f | ms\n", klass,
+                    percentile (class_times, 0.95));
             g_array_set_size (class_times, 0);
           }
         if (query_def == NULL)
@@ -377,6 +460,86 @@ main (int   argc,
     g_array_sort (all, compare_double);
     printf ("  %-15s %-20s %6s %8.3f %8.3f\n", "all", "", "", percentile (all, 0.5),
             percentile (all, 0.95));
+    printf ("figure: store search, all queries p95 (%d products) | %.3f | ms\n", n_products,
+            percentile (all, 0.95));
+  }
+
+  /* The order list as the orders page reads it: newest first, by status, by text. */
+  if (n_orders > 0)
+    {
+      static const struct { const char *what; QdOrderQuery query; } order_queries[] = {
+        { "newest 50", { .limit = 50 } },
+        { "newest 50 of a dealer", { .dealer_id = "d_7", .limit = 50 } },
+        { "status shipped, 50", { .status = "shipped", .limit = 50 } },
+        { "a date range, 50", { .from_date = "2026-03-01", .to_date = "2026-03-31", .limit = 50 } },
+        { "number text", { .text = "SO-2026-0012345", .limit = 50 } },
+        { "product name text", { .text = "藿香正气", .limit = 50 } },
+      };
+
+      for (guint q = 0; q < G_N_ELEMENTS (order_queries); q++)
+        {
+          g_autoptr(GPtrArray) found = NULL;
+          double ms;
+
+          t0 = g_get_monotonic_time ();
+          found = qd_store_list_orders (store, &order_queries[q].query, &error);
+          ms = (g_get_monotonic_time () - t0) / 1000.0;
+          if (found == NULL)
+            g_error ("%s", error->message);
+          printf ("store: orders list, %s: %u rows in %.2f ms\n", order_queries[q].what,
+                  found->len, ms);
+          printf ("figure: store orders list, %s | %.2f | ms\n", order_queries[q].what, ms);
+        }
+    }
+
+  /* Opening an existing cache (app start): pragmas, integrity check, version. */
+  {
+    double open_ms;
+
+    g_clear_object (&store);
+    t0 = g_get_monotonic_time ();
+    store = qd_store_open (path, &error);
+    open_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    if (store == NULL)
+      g_error ("%s", error->message);
+    printf ("store: open an existing cache (incl. PRAGMA quick_check) %.1f ms\n", open_ms);
+    printf ("figure: store open existing cache (with quick_check) | %.1f | ms\n", open_ms);
+
+    g_clear_object (&store);
+    t0 = g_get_monotonic_time ();
+    store = qd_store_open_full (path, QD_STORE_OPEN_NO_CHECK, &error);
+    open_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    if (store == NULL)
+      g_error ("%s", error->message);
+    printf ("figure: store open existing cache (QD_STORE_OPEN_NO_CHECK) | %.1f | ms\n", open_ms);
+  }
+
+  /* The lazy list model as the catalog view uses it: the whole catalog, then one window. */
+  {
+    g_autoptr(QdProductListModel) model = qd_product_list_model_new (store);
+    QdProductQuery all = { 0, };
+    g_autoptr(GObject) item = NULL;
+    double fill_ms, window_ms, hit_ms;
+
+    t0 = g_get_monotonic_time ();
+    if (!qd_product_list_model_set_query (model, &all, &error))
+      g_error ("%s", error->message);
+    fill_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    t0 = g_get_monotonic_time ();
+    item = g_list_model_get_item (G_LIST_MODEL (model),
+                                  g_list_model_get_n_items (G_LIST_MODEL (model)) / 2);
+    window_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    g_clear_object (&item);
+    t0 = g_get_monotonic_time ();
+    item = g_list_model_get_item (G_LIST_MODEL (model),
+                                  g_list_model_get_n_items (G_LIST_MODEL (model)) / 2 + 1);
+    hit_ms = (g_get_monotonic_time () - t0) / 1000.0;
+    printf ("store: list model: whole catalog (%u rows) %.1f ms, a new window of %d rows %.2f ms, "
+            "an item in the window %.3f ms\n", g_list_model_get_n_items (G_LIST_MODEL (model)),
+            fill_ms, QD_PRODUCT_LIST_MODEL_WINDOW, window_ms, hit_ms);
+    printf ("figure: store list model, whole catalog query | %.1f | ms\n", fill_ms);
+    printf ("figure: store list model, load a window of %d rows | %.2f | ms\n",
+            QD_PRODUCT_LIST_MODEL_WINDOW, window_ms);
   }
 
   g_clear_object (&store);

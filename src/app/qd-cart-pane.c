@@ -55,7 +55,7 @@ struct _QdCartPane
 
   /* owned */
   QdStore *store;
-  QdProduct *adding;
+  QdProductRow *adding;
   GPtrArray *lines;       /* CartLine */
   char *resubmit_id;
   gint64 total_fen;
@@ -507,7 +507,7 @@ qd_cart_pane_set_store (QdCartPane *self,
 static void
 update_add_box (QdCartPane *self)
 {
-  QdProduct *p = self->adding;
+  QdProductRow *p = self->adding;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_qty_spin), p != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), p != NULL);
@@ -519,12 +519,12 @@ update_add_box (QdCartPane *self)
       return;
     }
   {
-    g_autofree char *text = g_strdup_printf ("%s  %s", qd_product_get_name (p),
-                                             qd_product_get_spec (p));
-    gint64 pack = qd_product_get_pack_size (p);
+    g_autofree char *text = g_strdup_printf ("%s  %s", qd_product_row_get_name (p),
+                                             qd_product_row_get_spec (p));
+    gint64 pack = qd_product_row_get_pack_size (p);
 
     gtk_label_set_text (self->add_product_label, text);
-    gtk_label_set_text (self->add_unit_label, qd_product_get_unit (p));
+    gtk_label_set_text (self->add_unit_label, qd_product_row_get_unit (p));
     gtk_spin_button_set_range (self->add_qty_spin, (double) pack,
                                (double) (MAX_QTY - MAX_QTY % pack));
     gtk_spin_button_set_increments (self->add_qty_spin, (double) pack, (double) (pack * 10));
@@ -542,10 +542,10 @@ update_add_box (QdCartPane *self)
  */
 void
 qd_cart_pane_begin_add (QdCartPane *self,
-                        QdProduct  *product)
+                        QdProductRow  *product)
 {
   g_return_if_fail (QD_IS_CART_PANE (self));
-  g_return_if_fail (QD_IS_PRODUCT (product));
+  g_return_if_fail (QD_IS_PRODUCT_ROW (product));
 
   g_set_object (&self->adding, product);
   show_hint (self, NULL);
@@ -563,16 +563,16 @@ qd_cart_pane_begin_add (QdCartPane *self,
  */
 void
 qd_cart_pane_set_candidate (QdCartPane *self,
-                            QdProduct  *product)
+                            QdProductRow  *product)
 {
   g_return_if_fail (QD_IS_CART_PANE (self));
-  g_return_if_fail (product == NULL || QD_IS_PRODUCT (product));
+  g_return_if_fail (product == NULL || QD_IS_PRODUCT_ROW (product));
 
-  if (product != NULL && *qd_product_get_id (product) == '\0')
+  if (product != NULL && *qd_product_row_get_id (product) == '\0')
     product = NULL;
   if (product == self->adding
       || (product != NULL && self->adding != NULL
-          && g_strcmp0 (qd_product_get_id (product), qd_product_get_id (self->adding)) == 0))
+          && g_strcmp0 (qd_product_row_get_id (product), qd_product_row_get_id (self->adding)) == 0))
     return;
   g_set_object (&self->adding, product);
   update_add_box (self);
@@ -665,7 +665,7 @@ add_current (QdCartPane *self)
   if (self->adding == NULL)
     return;
   gtk_spin_button_update (self->add_qty_spin);
-  product_id = g_strdup (qd_product_get_id (self->adding));
+  product_id = g_strdup (qd_product_row_get_id (self->adding));
   if (!qd_cart_pane_add (self, product_id,
                          (gint64) gtk_spin_button_get_value (self->add_qty_spin), &error))
     {

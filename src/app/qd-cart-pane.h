@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "qd-product.h"
+#include "qd-product-row.h"
 #include "qd-store.h"
 
 G_BEGIN_DECLS
@@ -18,9 +18,9 @@ void        qd_cart_pane_set_store        (QdCartPane  *self,
                                            QdStore     *store);
 void        qd_cart_pane_reload           (QdCartPane  *self);
 void        qd_cart_pane_begin_add        (QdCartPane  *self,
-                                           QdProduct   *product);
+                                           QdProductRow   *product);
 void        qd_cart_pane_set_candidate    (QdCartPane  *self,
-                                           QdProduct   *product);
+                                           QdProductRow   *product);
 gboolean    qd_cart_pane_add              (QdCartPane  *self,
                                            const char  *product_id,
                                            gint64       qty,

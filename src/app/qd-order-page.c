@@ -63,6 +63,7 @@ update_count (QdOrderPage *self)
 static void
 run_query (QdOrderPage *self)
 {
+  QdProductQuery query = { 0 };
   g_autoptr(GError) error = NULL;
   const char *text;
   const char *category = NULL;
@@ -76,9 +77,12 @@ run_query (QdOrderPage *self)
   if (selected != GTK_INVALID_LIST_POSITION && selected > 0)
     category = gtk_string_list_get_string (self->categories, selected);
 
-  if (!qd_product_list_model_set_query (self->model, text, category,
-                                        gtk_check_button_get_active (self->ordered_before_check),
-                                        &error))
+  query.text = text;
+  query.category = category;
+  query.ordered_before = gtk_check_button_get_active (self->ordered_before_check);
+  /* 0: every match; the model reads the rows lazily. */
+  query.limit = 0;
+  if (!qd_product_list_model_set_query (self->model, &query, &error))
     {
       gtk_label_set_text (self->search_error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->search_error_label), TRUE);
@@ -144,9 +148,9 @@ catalog_activate_cb (QdOrderPage *self,
                      guint        position)
 {
   GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
-  g_autoptr(QdProduct) product = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  g_autoptr(QdProductRow) product = g_list_model_get_item (G_LIST_MODEL (selection), position);
 
-  if (product == NULL || *qd_product_get_id (product) == '\0')
+  if (product == NULL || *qd_product_row_get_id (product) == '\0')
     return;
   /* In a narrow window the cart is a second view: go there for the quantity. */
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->cart_pane));
@@ -170,7 +174,7 @@ order_queued_cb (QdOrderPage *self,
 {
   qd_order_page_add_toast (self, _("Order saved — it will be sent when you are online"));
   /* "Last ordered" and the "ordered before" filter include the new order now. */
-  qd_product_list_model_reload (self->model, NULL);
+  qd_product_list_model_refresh (self->model, NULL);
   update_count (self);
 }
 
@@ -205,37 +209,41 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
 {
   Column column = GPOINTER_TO_INT (user_data);
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  QdProduct *p = gtk_list_item_get_item (item);
+  QdProductRow *p = gtk_list_item_get_item (item);
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
   switch (column)
     {
     case COL_NAME:
-      text = qd_product_get_name (p);
+      text = qd_product_row_get_name (p);
       break;
     case COL_SPEC:
-      text = qd_product_get_spec (p);
+      text = qd_product_row_get_spec (p);
       break;
     case COL_SKU:
-      text = qd_product_get_sku (p);
+      text = qd_product_row_get_sku (p);
       break;
     case COL_UNIT:
-      text = qd_product_get_unit (p);
+      text = qd_product_row_get_unit (p);
       break;
     case COL_PACK:
-      text = owned = g_strdup_printf ("%" G_GINT64_FORMAT, qd_product_get_pack_size (p));
+      text = owned = g_strdup_printf ("%" G_GINT64_FORMAT, qd_product_row_get_pack_size (p));
       break;
     case COL_PRICE:
-      if (qd_product_get_price_fen (p) >= 0)
-        text = owned = qd_money_format (qd_product_get_price_fen (p), QD_MONEY_FORMAT_DEFAULT);
+      if (qd_product_row_get_price_fen (p) >= 0)
+        text = owned = qd_money_format (qd_product_row_get_price_fen (p), QD_MONEY_FORMAT_DEFAULT);
       else
         /* Translators: the price column when this dealer has no price for the product. */
         text = _("no price");
       break;
     case COL_LAST_ORDERED:
-      /* A dash rather than nothing, so that a screen reader says something. */
-      text = qd_product_get_last_ordered (p) != NULL ? qd_product_get_last_ordered (p) : "—";
+      /* The date of an RFC 3339 instant; a dash rather than nothing, so that a screen
+       * reader says something. */
+      if (qd_product_row_get_last_ordered (p) != NULL)
+        text = owned = g_strndup (qd_product_row_get_last_ordered (p), 10);
+      else
+        text = "—";
       break;
     }
   gtk_label_set_text (label, text != NULL ? text : "");

@@ -1,4 +1,4 @@
-/* qd-product-list-model.h — the catalog as a lazy GListModel of QdProduct
+/* qd-product-list-model.h — a lazy GListModel over a catalog search
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,24 +6,23 @@
 
 #include <gio/gio.h>
 
-#include "qd-product.h"
+#include "qd-product-row.h"
 #include "qd-store.h"
 
 G_BEGIN_DECLS
 
 #define QD_TYPE_PRODUCT_LIST_MODEL (qd_product_list_model_get_type ())
-G_DECLARE_FINAL_TYPE (QdProductListModel, qd_product_list_model, QD, PRODUCT_LIST_MODEL,
-                      GObject)
+G_DECLARE_FINAL_TYPE (QdProductListModel, qd_product_list_model, QD, PRODUCT_LIST_MODEL, GObject)
 
-QdProductListModel *qd_product_list_model_new          (QdStore            *store);
-QdStore            *qd_product_list_model_get_store    (QdProductListModel *self);
-gboolean            qd_product_list_model_set_query    (QdProductListModel *self,
-                                                        const char         *text,
-                                                        const char         *category,
-                                                        gboolean            ordered_before,
-                                                        GError            **error);
-gboolean            qd_product_list_model_reload       (QdProductListModel *self,
-                                                        GError            **error);
-guint               qd_product_list_model_get_n_cached (QdProductListModel *self);
+/* Rows are read from SQLite in windows of this many. */
+#define QD_PRODUCT_LIST_MODEL_WINDOW 256
+
+QdProductListModel *qd_product_list_model_new       (QdStore              *store);
+QdStore            *qd_product_list_model_get_store (QdProductListModel   *self);
+gboolean            qd_product_list_model_set_query (QdProductListModel   *self,
+                                                     const QdProductQuery *query,
+                                                     GError              **error);
+gboolean            qd_product_list_model_refresh   (QdProductListModel   *self,
+                                                     GError              **error);
 
 G_END_DECLS

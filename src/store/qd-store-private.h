@@ -21,6 +21,9 @@ struct _QdStore
 
   /* the change-feed page under way */
   gboolean       in_page;
+  gboolean       page_bulk;    /* the page is part of a bulk fill: see qd-store-feed.c */
+  gboolean       sync_relaxed; /* synchronous = NORMAL until the page ends */
+  gboolean       defer_indexes; /* outside a page: the FTS triggers do nothing (a reset) */
   QdEntityKinds  page_changed;
 };
 
@@ -54,6 +57,10 @@ gboolean      _qd_store_apply_entity  (QdStore      *self,
                                        const char   *id,
                                        JsonObject   *data,
                                        GError      **error);
+gboolean      _qd_store_ensure_derived (QdStore    *self,
+                                       GError    **error);
+gboolean      _qd_store_rebuild_summaries (QdStore *self,
+                                       GError    **error);
 char         *_qd_store_product_abbr  (const char   *mnemonic,
                                        const char   *name);
 gboolean      _qd_store_fill_abbr     (QdStore      *self,
@@ -81,6 +88,12 @@ _qd_bind_text (sqlite3_stmt *stmt,
 }
 
 char         *_qd_store_now_rfc3339   (void);
+
+/* qd-store-search.c: one product with the price of @dealer_id (nullable). */
+QdProductInfo *_qd_store_product_by_rowid (QdStore    *self,
+                                           gint64      rowid,
+                                           const char *dealer_id,
+                                           GError    **error);
 
 /* qd-store-tokenizer.c */
 gboolean      _qd_store_register_tokenizer (QdStore *self,

@@ -53,15 +53,27 @@ qd_order_line_info_free (QdOrderLineInfo *info)
   "(SELECT b.type FROM outbox AS b WHERE b.entity_id = o.id AND b.state <> 'rejected' " \
   " ORDER BY b.seq DESC LIMIT 1)"
 
-static const char SQL_ORDERS[] =
-  "SELECT " ORDER_COLUMNS " FROM orders AS o "
-  "WHERE (?1 IS NULL OR o.status = ?1) "
-  "AND (?2 IS NULL OR o.created_at >= ?2) "
-  "AND (?3 IS NULL OR substr (o.created_at, 1, 10) <= ?3) "
+#define ORDER_FILTERS \
+  "(?1 IS NULL OR o.status = ?1) " \
+  "AND (?2 IS NULL OR o.created_at >= ?2) " \
+  "AND (?3 IS NULL OR substr (o.created_at, 1, 10) <= ?3) " \
   "AND (?4 IS NULL OR o.dealer_id = ?4) "
-  "AND (?5 IS NULL OR instr (o.number, ?5) > 0 OR EXISTS (SELECT 1 FROM order_lines AS l "
-  "  JOIN products AS p ON p.id = l.product_id WHERE l.order_id = o.id "
-  "  AND (p.sku_key = lower (?5) OR instr (p.name, ?5) > 0))) "
+
+static const char SQL_ORDERS[] =
+  "SELECT " ORDER_COLUMNS " FROM orders AS o WHERE " ORDER_FILTERS
+  "ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?6 OFFSET ?7";
+
+/* With a search text the matching orders are found first — those whose number contains it
+ * (a scan of the small number index, not of the table) and those with a matching product
+ * (through the order_lines product index) — and only they are sorted. Walking every order
+ * newest first and testing each took 600 ms at 100,000 orders when little matched. */
+static const char SQL_ORDERS_TEXT[] =
+  "SELECT " ORDER_COLUMNS " FROM orders AS o WHERE o.rowid IN ("
+  "  SELECT n.rowid FROM orders AS n INDEXED BY orders_number WHERE instr (n.number, ?5) > 0 "
+  "  UNION SELECT m.rowid FROM orders AS m WHERE m.id IN (SELECT l.order_id "
+  "    FROM order_lines AS l WHERE l.product_id IN (SELECT p.id FROM products AS p "
+  "    WHERE p.sku_key = lower (?5) OR instr (p.name, ?5) > 0))) "
+  "AND " ORDER_FILTERS
   "ORDER BY o.created_at DESC, o.rowid DESC LIMIT ?6 OFFSET ?7";
 static const char SQL_ORDER_ONE[] =
   "SELECT " ORDER_COLUMNS " FROM orders AS o WHERE o.id = ?1";
@@ -128,19 +140,25 @@ qd_store_list_orders (QdStore             *self,
 {
   static const QdOrderQuery all = { 0, };
   sqlite3_stmt *stmt;
+  gboolean has_text;
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
+  /* A bulk fill drops the order indexes this list needs (INDEXED BY) until it ends. */
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
   if (query == NULL)
     query = &all;
-  stmt = _qd_store_stmt (self, SQL_ORDERS, error);
+  has_text = query->text != NULL && *query->text != '\0';
+  stmt = _qd_store_stmt (self, has_text ? SQL_ORDERS_TEXT : SQL_ORDERS, error);
   if (stmt == NULL)
     return NULL;
   _qd_bind_text (stmt, 1, query->status);
   _qd_bind_text (stmt, 2, query->from_date);
   _qd_bind_text (stmt, 3, query->to_date);
   _qd_bind_text (stmt, 4, query->dealer_id);
-  _qd_bind_text (stmt, 5, query->text != NULL && *query->text != '\0' ? query->text : NULL);
+  if (has_text)
+    _qd_bind_text (stmt, 5, query->text);
   sqlite3_bind_int64 (stmt, 6, query->limit > 0 ? (gint64) query->limit : -1);
   sqlite3_bind_int64 (stmt, 7, query->offset);
   return collect_rows (self, stmt, (gpointer) order_from_row,
@@ -516,9 +534,10 @@ static const char SQL_CREDIT_LIMIT[] = "SELECT credit_limit_fen FROM dealers WHE
 static const char SQL_LAST_STATEMENT[] =
   "SELECT period, closing_balance_fen FROM statements WHERE dealer_id = ?1 "
   "ORDER BY period DESC, version DESC LIMIT 1";
+/* Shipped and completed orders, by day: the dashboards' summary (migration 0004). */
 static const char SQL_INVOICED_SINCE[] =
-  "SELECT coalesce (sum (total_fen), 0) FROM orders WHERE dealer_id = ?1 "
-  "AND status IN ('shipped', 'completed') AND created_at >= ?2";
+  "SELECT coalesce (sum (amount_fen), 0) FROM purchases_daily WHERE dealer_id = ?1 "
+  "AND day >= ?2";
 static const char SQL_PAID_SINCE[] =
   "SELECT coalesce (sum (amount_fen), 0) FROM payments WHERE dealer_id = ?1 AND date >= ?2";
 static const char SQL_UNINVOICED[] =
@@ -575,6 +594,8 @@ qd_store_get_credit_position (QdStore           *self,
   g_return_val_if_fail (out != NULL, FALSE);
 
   memset (out, 0, sizeof *out);
+  if (!_qd_store_ensure_derived (self, error))
+    return FALSE;
   if (dealer_id == NULL)
     {
       account = qd_store_dup_meta (self, QD_STORE_META_DEALER_ID);

@@ -52,6 +52,21 @@ static const char SQL_NAME_SHORT[] =
   "SELECT p.rowid FROM products_short AS f JOIN products AS p ON p.rowid = f.rowid "
   "WHERE products_short MATCH ?1" FILTERS " LIMIT ?3";
 
+/* Several words ("维生素 泡腾"): the longest goes through its index, the others (?20–?22,
+ * "" when absent) must each appear in the name or spec. */
+#define OTHER_WORDS \
+  " AND instr (lower (p.name || ' ' || p.spec), ?20) > 0" \
+  " AND instr (lower (p.name || ' ' || p.spec), ?21) > 0" \
+  " AND instr (lower (p.name || ' ' || p.spec), ?22) > 0"
+#define MAX_OTHER_WORDS 3
+
+static const char SQL_WORDS_FTS[] =
+  "SELECT p.rowid FROM products_fts AS f JOIN products AS p ON p.rowid = f.rowid "
+  "WHERE products_fts MATCH ?1" OTHER_WORDS FILTERS " LIMIT ?3";
+static const char SQL_WORDS_SHORT[] =
+  "SELECT p.rowid FROM products_short AS f JOIN products AS p ON p.rowid = f.rowid "
+  "WHERE products_short MATCH ?1" OTHER_WORDS FILTERS " LIMIT ?3";
+
 typedef struct
 {
   GArray     *rowids;
@@ -71,14 +86,15 @@ bind_filters (sqlite3_stmt         *stmt,
 }
 
 static gboolean
-collect (QdStore              *self,
-         const char           *sql,
-         const QdProductQuery *query,
-         const char           *arg1,
-         const char           *arg2,
-         QdMatchRank           rank,
-         Results              *res,
-         GError              **error)
+collect_words (QdStore              *self,
+               const char           *sql,
+               const QdProductQuery *query,
+               const char           *arg1,
+               const char           *arg2,
+               const char * const   *others,
+               QdMatchRank           rank,
+               Results              *res,
+               GError              **error)
 {
   sqlite3_stmt *stmt;
   int rc = SQLITE_DONE;
@@ -93,6 +109,9 @@ collect (QdStore              *self,
     sqlite3_bind_text (stmt, 1, arg1, -1, SQLITE_STATIC);
   if (arg2 != NULL)
     sqlite3_bind_text (stmt, 2, arg2, -1, SQLITE_STATIC);
+  if (others != NULL)
+    for (int i = 0; i < MAX_OTHER_WORDS; i++)
+      sqlite3_bind_text (stmt, 20 + i, others[i] != NULL ? others[i] : "", -1, SQLITE_STATIC);
   /* Ask for as many as could still be new. */
   sqlite3_bind_int64 (stmt, sql == SQL_ALL ? 1 : 3, res->limit);
   bind_filters (stmt, query);
@@ -101,12 +120,17 @@ collect (QdStore              *self,
     {
       gint64 rowid = sqlite3_column_int64 (stmt, 0);
 
-      /* rowids are positive 64-bit integers: they fit a pointer on the platforms we build. */
-      if (g_hash_table_contains (res->seen, GSIZE_TO_POINTER ((gsize) rowid)))
-        continue;
+      /* The listing without text is one query: nothing to merge, nothing to deduplicate
+       * (that matters for the 100,000 rows of a whole catalog). rowids are positive 64-bit
+       * integers: they fit a pointer on the platforms we build. */
+      if (sql != SQL_ALL)
+        {
+          if (g_hash_table_contains (res->seen, GSIZE_TO_POINTER ((gsize) rowid)))
+            continue;
+          g_hash_table_add (res->seen, GSIZE_TO_POINTER ((gsize) rowid));
+        }
       g_array_append_val (res->rowids, rowid);
       g_array_append_val (res->ranks, rank);
-      g_hash_table_add (res->seen, GSIZE_TO_POINTER ((gsize) rowid));
     }
   if (res->rowids->len < res->limit && rc != SQLITE_DONE)
     {
@@ -118,12 +142,70 @@ collect (QdStore              *self,
 }
 
 static gboolean
+collect (QdStore              *self,
+         const char           *sql,
+         const QdProductQuery *query,
+         const char           *arg1,
+         const char           *arg2,
+         QdMatchRank           rank,
+         Results              *res,
+         GError              **error)
+{
+  return collect_words (self, sql, query, arg1, arg2, NULL, rank, res, error);
+}
+
+static char *fts_phrase (const char *text);
+
+/* Name search with several words: the longest through its index, the rest as filters. */
+static gboolean
+collect_name_words (QdStore              *self,
+                    const QdProductQuery *query,
+                    char                **words,
+                    Results              *res,
+                    GError              **error)
+{
+  g_autofree char *phrase = NULL;
+  const char *others[MAX_OTHER_WORDS] = { NULL, };
+  guint longest = 0, n_others = 0;
+
+  for (guint i = 1; words[i] != NULL; i++)
+    if (g_utf8_strlen (words[i], -1) > g_utf8_strlen (words[longest], -1))
+      longest = i;
+  for (guint i = 0; words[i] != NULL && n_others < MAX_OTHER_WORDS; i++)
+    if (i != longest)
+      others[n_others++] = words[i];
+
+  phrase = fts_phrase (words[longest]);
+  return collect_words (self, g_utf8_strlen (words[longest], -1) >= 3 ? SQL_WORDS_FTS
+                                                                       : SQL_WORDS_SHORT,
+                        query, phrase, NULL, others, QD_MATCH_NAME, res, error);
+}
+
+static gboolean
 is_printable_ascii (const char *text)
 {
   for (const char *p = text; *p != '\0'; p++)
     if ((guchar) *p < 0x21 || (guchar) *p > 0x7e)
       return FALSE;
   return TRUE;
+}
+
+/* Words separated by blanks, ideographic space (U+3000, what Chinese input methods type)
+ * included. */
+static char **
+split_words (const char *text)
+{
+  g_autoptr(GString) spaced = g_string_new (text);
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  g_auto(GStrv) parts = NULL;
+
+  g_string_replace (spaced, "\u3000", " ", 0);
+  parts = g_strsplit_set (spaced->str, " \t\n\r", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_ptr_array_add (words, g_strdup (parts[i]));
+  g_ptr_array_add (words, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&words), FALSE);
 }
 
 /* The FTS5 query for a literal substring: one quoted phrase, quotes doubled. */
@@ -167,6 +249,10 @@ qd_store_search_rowids (QdStore               *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
 
+  /* After an initial sync the search indexes may still wait for their rebuild. */
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
+
   text = g_strstrip (g_strdup (query->text != NULL ? query->text : ""));
   if (!g_utf8_validate (text, -1, NULL))
     {
@@ -192,6 +278,7 @@ qd_store_search_rowids (QdStore               *self,
     {
       g_autofree char *lower = g_utf8_strdown (text, -1);
       glong n_chars = g_utf8_strlen (text, -1);
+      g_auto(GStrv) words = split_words (lower);
 
       if (!collect (self, SQL_EXACT_SKU, query, lower, NULL, QD_MATCH_EXACT, &res, error)
           || !collect (self, SQL_EXACT_BARCODE, query, text, NULL, QD_MATCH_EXACT, &res, error))
@@ -214,13 +301,16 @@ qd_store_search_rowids (QdStore               *self,
         }
 
       /* Trigrams for 3+ characters, the character/pair index below that. */
-      {
-        g_autofree char *phrase = fts_phrase (text);
+      if (words[1] == NULL)
+        {
+          g_autofree char *phrase = fts_phrase (text);
 
-        if (!collect (self, n_chars >= 3 ? SQL_NAME_FTS : SQL_NAME_SHORT, query, phrase, NULL,
-                      QD_MATCH_NAME, &res, error))
-          return NULL;
-      }
+          if (!collect (self, n_chars >= 3 ? SQL_NAME_FTS : SQL_NAME_SHORT, query, phrase, NULL,
+                        QD_MATCH_NAME, &res, error))
+            return NULL;
+        }
+      else if (!collect_name_words (self, query, words, &res, error))
+        return NULL;
     }
 
   if (out_ranks != NULL)
@@ -257,11 +347,11 @@ static const char SQL_PRODUCT_BY_ROWID[] =
   "FROM products AS p WHERE p.rowid = ?1";
 static const char SQL_ROWID_BY_ID[] = "SELECT rowid FROM products WHERE id = ?1";
 
-static QdProductInfo *
-product_by_rowid (QdStore     *self,
-                  gint64       rowid,
-                  const char  *dealer_id,
-                  GError     **error)
+QdProductInfo *
+_qd_store_product_by_rowid (QdStore     *self,
+                            gint64       rowid,
+                            const char  *dealer_id,
+                            GError     **error)
 {
   sqlite3_stmt *stmt = _qd_store_stmt (self, SQL_PRODUCT_BY_ROWID, error);
   QdProductInfo *info;
@@ -320,7 +410,7 @@ qd_store_get_product_by_rowid (QdStore  *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
   dealer_id = qd_store_dup_meta (self, QD_STORE_META_DEALER_ID);
-  return product_by_rowid (self, rowid, dealer_id, error);
+  return _qd_store_product_by_rowid (self, rowid, dealer_id, error);
 }
 
 /**
@@ -381,6 +471,8 @@ qd_store_get_product_by_sku (QdStore     *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
   g_return_val_if_fail (sku != NULL, NULL);
 
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
   if (!g_utf8_validate (sku, -1, NULL))
     {
       g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND,
@@ -432,8 +524,9 @@ qd_store_search_products (QdStore               *self,
   infos = g_ptr_array_new_full (rowids->len, (GDestroyNotify) qd_product_info_free);
   for (guint i = 0; i < rowids->len; i++)
     {
-      QdProductInfo *info = product_by_rowid (self, g_array_index (rowids, gint64, i),
-                                              dealer_id, error);
+      QdProductInfo *info = _qd_store_product_by_rowid (self,
+                                                        g_array_index (rowids, gint64, i),
+                                                        dealer_id, error);
 
       if (info == NULL)
         return NULL;
@@ -461,6 +554,8 @@ qd_store_list_categories (QdStore  *self,
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
   stmt = _qd_store_stmt (self, SQL_CATEGORIES, error);
   if (stmt == NULL)
     return NULL;

@@ -22,6 +22,7 @@ static const char *const migrations[] = {
   "/io/github/qudao/store/migrations/0001-initial.sql",
   "/io/github/qudao/store/migrations/0002-search.sql",
   "/io/github/qudao/store/migrations/0003-short-search.sql",
+  "/io/github/qudao/store/migrations/0004-dashboard.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QD_STORE_SCHEMA_VERSION);
 
@@ -351,9 +352,14 @@ check_integrity (QdStore  *self,
 
       ok = g_strcmp0 (result, "ok") == 0;
       if (!ok)
-        g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT,
-                     _("The local data file is damaged (%s)."),
-                     result != NULL ? result : "quick_check");
+        {
+          /* SQLite's finding spans lines ("*** in database main ***\nPage 56: …"). */
+          g_autofree char *finding = g_strdup (result != NULL ? result : "quick_check");
+
+          g_strdelimit (finding, "\n", ' ');
+          g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT,
+                       _("The local data file is damaged (%s)."), finding);
+        }
     }
   else
     _qd_store_db_error (self, rc, error);
@@ -395,6 +401,9 @@ apply_migration (QdStore  *self,
   /* Version 2 adds the abbreviation column, which only C (ICU) can fill. */
   if (version == 2 && !_qd_store_fill_abbr (self, error))
     goto fail;
+  /* Version 4 adds the dashboards' summaries of the orders already cached. */
+  if (version == 4 && !_qd_store_rebuild_summaries (self, error))
+    goto fail;
 
   return _qd_store_commit (self, error);
 
@@ -403,9 +412,36 @@ fail:
   return FALSE;
 }
 
+/* qd_feed_bulk(): true while this connection applies a change-feed page in bulk mode, so
+ * that the search index triggers (schema version 4) leave the FTS5 indexes to the rebuild
+ * at the end of the bulk fill. Per connection: another process's writes keep their
+ * triggers. */
+static void
+feed_bulk_func (sqlite3_context  *context,
+                int               argc,
+                sqlite3_value   **argv)
+{
+  QdStore *self = sqlite3_user_data (context);
+
+  sqlite3_result_int (context, self->in_page ? self->page_bulk : self->defer_indexes);
+}
+
 static gboolean
-open_db (QdStore  *self,
-         GError  **error)
+register_functions (QdStore  *self,
+                    GError  **error)
+{
+  int rc = sqlite3_create_function_v2 (self->db, "qd_feed_bulk", 0, SQLITE_UTF8, self,
+                                       feed_bulk_func, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return _qd_store_db_error (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+open_db (QdStore           *self,
+         QdStoreOpenFlags   flags,
+         GError           **error)
 {
   int rc;
   int version = 0;
@@ -425,8 +461,12 @@ open_db (QdStore  *self,
       || !_qd_store_exec (self, "PRAGMA synchronous = FULL", error)
       || !_qd_store_exec (self, "PRAGMA foreign_keys = ON", error)
       || !_qd_store_exec (self, "PRAGMA temp_store = MEMORY", error)
+      /* 16 MiB of page cache (the default is 2): a sync page touches index pages all over
+       * a cache of tens of MB. */
+      || !_qd_store_exec (self, "PRAGMA cache_size = -16384", error)
       || !_qd_store_register_tokenizer (self, error)
-      || !check_integrity (self, error)
+      || !register_functions (self, error)
+      || ((flags & QD_STORE_OPEN_NO_CHECK) == 0 && !check_integrity (self, error))
       || !get_user_version (self, &version, error))
     return FALSE;
 
@@ -475,6 +515,20 @@ QdStore *
 qd_store_open (const char  *path,
                GError     **error)
 {
+  return qd_store_open_full (path, QD_STORE_OPEN_DEFAULT, error);
+}
+
+/**
+ * qd_store_open_full:
+ * @flags: %QD_STORE_OPEN_NO_CHECK to skip the whole-file check
+ *
+ * Like qd_store_open(), with flags.
+ */
+QdStore *
+qd_store_open_full (const char        *path,
+                    QdStoreOpenFlags   flags,
+                    GError           **error)
+{
   g_autoptr(QdStore) self = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *dir = NULL;
@@ -498,7 +552,7 @@ qd_store_open (const char  *path,
   self = g_object_new (QD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  if (open_db (self, &local_error))
+  if (open_db (self, flags, &local_error))
     return g_steal_pointer (&self);
 
   if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT))
@@ -516,6 +570,43 @@ qd_store_open (const char  *path,
   g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                               _("Cannot open the local data %s: "), path);
   return NULL;
+}
+
+/**
+ * qd_store_check:
+ *
+ * Checks the whole file (`PRAGMA quick_check`), e.g. from a worker thread with its own
+ * QdStore after opening with %QD_STORE_OPEN_NO_CHECK. On %QD_STORE_ERROR_CORRUPT, close
+ * every QdStore of the file and call qd_store_move_aside().
+ */
+gboolean
+qd_store_check (QdStore  *self,
+                GError  **error)
+{
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  return check_integrity (self, error);
+}
+
+/**
+ * qd_store_move_aside:
+ * @path: a cache file no QdStore has open any more
+ * @reason: a sentence saying what is damaged (an error message)
+ *
+ * Keeps a damaged cache as NAME.corrupt-YYYYMMDD-HHMMSS (with its WAL), never deleting it.
+ *
+ * Returns: %FALSE always, with %QD_STORE_ERROR_CORRUPT naming the kept file when the move
+ *   worked (%QD_STORE_ERROR_IO when it did not), for the caller to show
+ */
+gboolean
+qd_store_move_aside (const char  *path,
+                     const char  *reason,
+                     GError     **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (reason != NULL, FALSE);
+
+  move_aside (path, reason, error);
+  return FALSE;
 }
 
 const char *
@@ -639,6 +730,11 @@ qd_store_set_last_sync (QdStore  *self,
 {
   char buf[32];
 
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+
+  /* The sync engine calls this when the feed has no more pages: a bulk fill ends here. */
+  if (!self->in_page && !qd_store_end_bulk (self, error))
+    return FALSE;
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, unix_ms);
   return qd_store_set_meta (self, "last_sync_ms", buf, error);
 }

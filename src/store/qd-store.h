@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdStore, qd_store, QD, STORE, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define QD_STORE_SCHEMA_VERSION 3
+#define QD_STORE_SCHEMA_VERSION 4
 
 /**
  * QdEntityKinds:
@@ -56,7 +56,28 @@ const char   *qd_entity_kind_to_name   (QdEntityKinds kind);
 char       *qd_store_path_for_account  (const char   *data_dir,
                                         const char   *server_url,
                                         const char   *username);
+/**
+ * QdStoreOpenFlags:
+ * @QD_STORE_OPEN_DEFAULT: check the whole file (`PRAGMA quick_check`) before using it
+ * @QD_STORE_OPEN_NO_CHECK: skip the whole-file check (it reads every page: ~100 ms for
+ *   100,000 products, more with a large order history); a file that is not a database is
+ *   still refused. For a fast app start; run qd_store_check() later, off the main thread.
+ */
+typedef enum
+{
+  QD_STORE_OPEN_DEFAULT  = 0,
+  QD_STORE_OPEN_NO_CHECK = 1 << 0,
+} QdStoreOpenFlags;
+
 QdStore    *qd_store_open              (const char   *path,
+                                        GError      **error);
+QdStore    *qd_store_open_full         (const char   *path,
+                                        QdStoreOpenFlags flags,
+                                        GError      **error);
+gboolean    qd_store_check             (QdStore      *self,
+                                        GError      **error);
+gboolean    qd_store_move_aside        (const char   *path,
+                                        const char   *reason,
                                         GError      **error);
 const char *qd_store_get_path          (QdStore      *self);
 int         qd_store_get_schema_version (QdStore     *self);
@@ -93,6 +114,9 @@ gboolean    qd_store_commit_page       (QdStore      *self,
                                         QdEntityKinds *out_changed,
                                         GError      **error);
 void        qd_store_rollback_page     (QdStore      *self);
+gboolean    qd_store_is_bulk_pending   (QdStore      *self);
+gboolean    qd_store_end_bulk          (QdStore      *self,
+                                        GError      **error);
 gboolean    qd_store_reset_feed        (QdStore      *self,
                                         GError      **error);
 
@@ -232,6 +256,13 @@ gboolean    qd_store_cart_set           (QdStore      *self,
 GArray     *qd_store_cart_list          (QdStore      *self,
                                          GError      **error);
 gboolean    qd_store_cart_clear         (QdStore      *self,
+                                         GError      **error);
+gboolean    qd_store_cart_add_order     (QdStore      *self,
+                                         const char   *order_id,
+                                         GError      **error);
+char       *qd_store_queue_cart         (QdStore      *self,
+                                         const char   *note,
+                                         const char   *requested_date,
                                          GError      **error);
 
 /* ---- catalog search -------------------------------------------------------------------- */

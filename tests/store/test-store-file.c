@@ -167,6 +167,58 @@ test_damaged_pages (void)
   rm_rf (dir);
 }
 
+/* A fast start skips the whole-file check; the check run later finds the damage, and the
+ * caller moves the file aside itself. */
+static void
+test_check_later (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("qudao-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
+  g_autofree char *kept = NULL;
+  g_autoptr(QdStore) store = qd_store_open (path, &error);
+  guchar garbage[4096];
+  gint64 pages;
+  int fd;
+
+  g_assert_no_error (error);
+  load_catalog (store);
+  pages = sql_int (store, "PRAGMA page_count");
+  g_clear_object (&store);
+
+  memset (garbage, 0x5a, sizeof garbage);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, garbage, sizeof garbage, (pages - 1) * 4096), ==, sizeof garbage);
+  close (fd);
+
+  store = qd_store_open_full (path, QD_STORE_OPEN_NO_CHECK, &error);
+  g_assert_no_error (error);
+  g_assert_false (qd_store_check (store, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT);
+  g_clear_object (&store);
+
+  {
+    g_autofree char *reason = g_strdup (error->message);
+
+    g_clear_error (&error);
+    g_assert_false (qd_store_move_aside (path, reason, &error));
+    g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT);
+    g_clear_error (&error);
+  }
+  kept = find_corrupt_copy (dir);
+  g_assert_nonnull (kept);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* An intact file passes. */
+  store = qd_store_open_full (path, QD_STORE_OPEN_NO_CHECK, &error);
+  g_assert_no_error (error);
+  g_assert_true (qd_store_check (store, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  rm_rf (dir);
+}
+
 static void
 test_too_new (void)
 {
@@ -274,6 +326,7 @@ main (int   argc,
   g_test_add_func ("/store/file/migrate-from-v1", test_migrate_from_v1);
   g_test_add_func ("/store/file/not-a-database", test_not_a_database);
   g_test_add_func ("/store/file/damaged-pages", test_damaged_pages);
+  g_test_add_func ("/store/file/check-later", test_check_later);
   g_test_add_func ("/store/file/too-new", test_too_new);
   g_test_add_func ("/store/file/unopenable", test_unopenable);
   g_test_add ("/store/file/disk-full", Fixture, NULL, fixture_set_up, test_disk_full,

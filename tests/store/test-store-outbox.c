@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "store-test-util.h"
 
 #define NOW G_GINT64_CONSTANT (1795000000000)
@@ -121,6 +123,16 @@ test_queue_order_invalid (Fixture       *f,
   g_assert_null (qd_store_queue_order (f->store, zero, 1, NULL, "2026-02-30", &error));
   g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  /* What core's order.submit codec refuses never reaches the outbox either. */
+  {
+    g_autofree char *long_note = g_strnfill (1001, 'x');
+    QdOrderLineInput ok[] = { { "p1", 10 } };
+
+    g_assert_null (qd_store_queue_order (f->store, ok, 1, long_note, NULL, &error));
+    g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "note"));
+    g_clear_error (&error);
+  }
 
   /* Nothing half-written. */
   g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM orders"), ==, 0);
@@ -691,10 +703,127 @@ test_cart (Fixture       *f,
   g_assert_cmpuint (cart->len, ==, 0);
 }
 
+/* Submitting the cart: the order and the emptied cart in one transaction. */
+static void
+test_queue_cart (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) cart = NULL;
+  g_autofree char *order_id = NULL;
+  g_autofree char *total = NULL;
+
+  load_catalog (f->store);
+
+  /* An empty cart, or one with a bad line, queues nothing and keeps the cart. */
+  g_assert_null (qd_store_queue_cart (f->store, NULL, NULL, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  qd_store_cart_set (f->store, "p1", 15, &error);   /* not a multiple of 10 */
+  qd_store_cart_set (f->store, "p2", 2, &error);
+  g_assert_no_error (error);
+  g_assert_null (qd_store_queue_cart (f->store, NULL, NULL, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  cart = qd_store_cart_list (f->store, &error);
+  g_assert_cmpuint (cart->len, ==, 2);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM outbox"), ==, 0);
+
+  qd_store_cart_set (f->store, "p1", 20, &error);
+  order_id = qd_store_queue_cart (f->store, "购物车", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (order_id);
+  g_array_unref (cart);
+  cart = qd_store_cart_list (f->store, &error);
+  g_assert_cmpuint (cart->len, ==, 0);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM order_lines"), ==, 2);
+  g_assert_cmpint (sql_int (f->store, "SELECT total_fen FROM orders"), ==, 20 * 1500 + 2 * 1800);
+
+  /* Re-order: the lines of a past order go back into the cart, adding up. */
+  qd_store_cart_set (f->store, "p2", 1, &error);
+  qd_store_cart_add_order (f->store, order_id, &error);
+  g_assert_no_error (error);
+  g_array_unref (cart);
+  cart = qd_store_cart_list (f->store, &error);
+  g_assert_cmpuint (cart->len, ==, 2);
+  g_assert_cmpint (sql_int (f->store, "SELECT qty FROM cart_lines WHERE product_id = 'p2'"),
+                   ==, 3);
+  g_assert_cmpint (sql_int (f->store, "SELECT qty FROM cart_lines WHERE product_id = 'p1'"),
+                   ==, 20);
+  g_assert_false (qd_store_cart_add_order (f->store, "o404", &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND);
+}
+
+/* Child mode: queue @n orders in the cache at @path, as qudao-cli would next to the app. */
+static int
+child_queue_orders (const char *path,
+                    int         n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdStore) store = qd_store_open (path, &error);
+  QdOrderLineInput lines[] = { { "p2", 1 } };
+
+  if (store == NULL)
+    {
+      g_printerr ("child: %s\n", error->message);
+      return 1;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *id = qd_store_queue_order (store, lines, 1, "from the child", NULL, &error);
+
+      if (id == NULL)
+        {
+          g_printerr ("child: order %d: %s\n", i, error->message);
+          return 1;
+        }
+    }
+  return 0;
+}
+
+/* Two processes write the same cache at once: every action of both lands, none is lost to a
+ * lock, each with its own order and outbox row. */
+static void
+test_two_processes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  QdOrderLineInput lines[] = { { "p1", 10 } };
+  const int n = 60;
+
+  load_catalog (f->store);
+  g_assert_nonnull (self_exe);
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_exe, "--child-queue-orders",
+                            f->path, "60", NULL);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *id = qd_store_queue_order (f->store, lines, 1, "from the parent", NULL,
+                                                  &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+    }
+  g_subprocess_wait_check (child, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM orders"), ==, 2 * n);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(DISTINCT id) FROM outbox"), ==, 2 * n);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM outbox WHERE payload LIKE "
+                                      "'%from the child%'"), ==, n);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM order_lines"), ==, 2 * n);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 4 && strcmp (argv[1], "--child-queue-orders") == 0)
+    return child_queue_orders (argv[2], atoi (argv[3]));
+
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
@@ -713,6 +842,8 @@ main (int   argc,
   ADD ("/store/outbox/statement-actions", test_statement_actions);
   ADD ("/store/outbox/review", test_review);
   ADD ("/store/outbox/cart", test_cart);
+  ADD ("/store/outbox/queue-cart", test_queue_cart);
+  ADD ("/store/outbox/two-processes", test_two_processes);
 #undef ADD
 
   return g_test_run ();

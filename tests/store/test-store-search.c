@@ -94,7 +94,13 @@ test_chinese (Fixture       *f,
   check (f->store, "不存在的东西", "");
   check (f->store, "\"特别\"", "p6");        /* FTS syntax in the text is taken literally */
   check (f->store, "\"", "p6");
-  check (f->store, "C", "p4 p1");            /* p4 by its initials (csyp), p1 by name */
+  check (f->store, "C", "p4 p1");
+  check (f->store, "维生素 泡腾", "p1");    /* several words, any order, all must match */
+  check (f->store, "泡腾　维生素", "p1");   /* ideographic space */
+  check (f->store, "维生素 胶囊", "");
+  check (f->store, "胶 阿莫", "p2");         /* short words only */
+  check (f->store, "银行卡 泡腾片装", "p6"); /* a word found in the spec */
+  check (f->store, "amx 品", "p5");          /* ASCII words ignore case */            /* p4 by its initials (csyp), p1 by name */
   check (f->store, "c泡", "p1");
 
   results = search (f->store, "维生素");
@@ -194,6 +200,16 @@ test_product_details (Fixture       *f,
   g_assert_true (p2->lot_tracked);
   g_assert_cmpint (p4->price_fen, ==, -1);     /* no price */
   g_assert_null (p1->last_ordered);
+
+  {
+    g_autoptr(QdProductInfo) by_sku = qd_store_get_product_by_sku (f->store, "vc-1000", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (by_sku->id, ==, "p1");
+    g_assert_null (qd_store_get_product_by_sku (f->store, "VC-10", &error));
+    g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
 
   again = qd_store_get_product_by_rowid (f->store, p1->rowid, &error);
   g_assert_cmpstr (again->id, ==, "p1");

@@ -10,7 +10,8 @@ ALTER TABLE products ADD COLUMN sku_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE products ADD COLUMN abbr TEXT;
 UPDATE products SET sku_key = lower(sku);
 
-CREATE INDEX products_sku_key ON products (sku_key);
+-- active and category ride along so listing the catalog by SKU never visits the table.
+CREATE INDEX products_sku_key ON products (sku_key, active, category);
 CREATE INDEX products_barcode ON products (barcode);
 CREATE INDEX products_abbr ON products (abbr);
 
