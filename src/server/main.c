@@ -153,8 +153,12 @@ user_command (int    argc,
     die ("unknown user command “%s” (add, passwd, disable)", verb);
 
   if (ok)
-    ok = qd_server_txn_audit (txn, NULL, "(offline)", NULL, g_strconcat ("user.", verb, NULL),
-                              username, NULL, NULL, NULL, &error);
+    {
+      g_autofree char *action = g_strconcat ("user.", verb, NULL);
+
+      ok = qd_server_txn_audit (txn, NULL, "(offline)", NULL, action, username, NULL, NULL,
+                                NULL, &error);
+    }
   if (!ok)
     {
       qd_server_txn_rollback (txn);
@@ -256,6 +260,8 @@ main (int    argc,
 
       if (!qd_server_demo_fill (storage, demo_products, demo_lines, &error))
         die ("cannot create the demo data: %s", error->message);
+      if (!qd_server_storage_checkpoint (storage, &error))
+        die ("%s", error->message);
       g_printerr ("qudao-server: demo data created in %.1f s\n",
                   (g_get_monotonic_time () - start) / 1e6);
     }
@@ -276,15 +282,19 @@ main (int    argc,
   while (!stop)
     g_main_context_iteration (NULL, TRUE);
 
-  /* Stop accepting, answer what is in flight, then close the database. */
+  /* Stop accepting, answer what is in flight (at most 30 s), then close the database. */
   qd_server_shutdown (server, G_CALLBACK (stopped_cb), &stopped);
   {
-    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    guint timeout = g_timeout_add_seconds (30, quit_cb, &stopped);
 
-    while (!stopped && g_get_monotonic_time () < deadline)
+    while (!stopped)
       g_main_context_iteration (NULL, TRUE);
+    g_source_remove (timeout);
   }
-  /* Let libsoup write the last answers out. */
+  /* Let libsoup write the last answers out, then close the connections. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  qd_server_close (server);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_source_remove (sigterm);

@@ -732,11 +732,13 @@ make_statements (Demo     *d,
       GDate first, issued;
       g_autofree char *period = NULL;
       g_autofree char *issued_at = NULL;
+      g_autofree char *issued_day = NULL;
 
       month_date (d, month, 1, &first);
       month_date (d, month + 1, 3, &issued);
       period = period_text (&first);
-      issued_at = g_strdup_printf ("%s" "T02:00:00Z", date_text (&issued));
+      issued_day = date_text (&issued);
+      issued_at = g_strdup_printf ("%sT02:00:00Z", issued_day);
 
       for (guint k = 0; k < d->dealers->len; k++)
         {
@@ -901,7 +903,7 @@ qd_server_demo_fill (QdServerStorage  *storage,
   g_date_clear (&d.anchor, 1);
   g_date_set_dmy (&d.anchor, 1, g_date_time_get_month (now), g_date_time_get_year (now));
 
-  d.txn = qd_server_storage_begin (storage, error);
+  d.txn = qd_server_storage_begin_bulk (storage, error);
   if (d.txn == NULL)
     return FALSE;
 

@@ -166,6 +166,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdServerStorage, qd_server_storage_free)
 /* Closes the calling thread's read connection (reader threads call it before they end). */
 void             qd_server_storage_release_thread (QdServerStorage  *storage);
 gboolean         qd_server_storage_is_empty      (QdServerStorage   *storage);
+/* Copies the WAL into the database and truncates it (after a bulk load). */
+gboolean         qd_server_storage_checkpoint    (QdServerStorage   *storage,
+                                                  GError           **error);
 /* The server secret (32 bytes, created on first open) that signs feed cursors. */
 GBytes          *qd_server_storage_get_secret    (QdServerStorage   *storage);
 
@@ -209,6 +212,10 @@ JsonNode        *qd_server_storage_read_audit    (QdServerStorage   *storage,
 
 /* Transactions (the writer thread). */
 QdServerTxn     *qd_server_storage_begin         (QdServerStorage   *storage,
+                                                  GError           **error);
+/* A transaction for a bulk load of consistent data: references are not checked one by
+ * one, derived tables are rebuilt by qd_server_txn_log_all() at the end. */
+QdServerTxn     *qd_server_storage_begin_bulk    (QdServerStorage   *storage,
                                                   GError           **error);
 gboolean         qd_server_txn_commit            (QdServerTxn       *txn,
                                                   GError           **error);
@@ -406,7 +413,8 @@ gboolean         qd_server_txn_log               (QdServerTxn       *txn,
                                                   QdServerEntity     entity,
                                                   const char        *id,
                                                   GError           **error);
-/* Renders every entity into the change log at once (after a bulk load). */
+/* Renders every entity into the change log at once and rebuilds the derived tables
+ * (after a bulk load). */
 gboolean         qd_server_txn_log_all           (QdServerTxn       *txn,
                                                   GError           **error);
 /* The feed object of an entity (from the change log), or NULL when absent. */

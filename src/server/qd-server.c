@@ -656,7 +656,6 @@ qd_server_listen (QdServer    *self,
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GError) local = NULL;
-  GSList *uris;
   char *url;
 
   g_return_val_if_fail (QD_IS_SERVER (self), NULL);
@@ -711,22 +710,34 @@ qd_server_listen (QdServer    *self,
       return NULL;
     }
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris == NULL)
-    {
-      g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_CONFIG, "not listening");
-      return NULL;
-    }
+  /* The port from the listening socket (port 0 picks one). */
   {
-    GUri *uri = uris->data;
+    GSList *listeners = soup_server_get_listeners (self->soup);
+    g_autoptr(GSocketAddress) local_address = NULL;
     g_autofree char *h = NULL;
-    const char *uh = g_uri_get_host (uri);
 
-    h = strchr (uh, ':') != NULL ? g_strdup_printf ("[%s]", uh) : g_strdup (uh);
-    url = g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri), h, g_uri_get_port (uri));
+    if (listeners == NULL ||
+        (local_address = g_socket_get_local_address (listeners->data, &local)) == NULL)
+      {
+        g_slist_free (listeners);
+        g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_CONFIG, "not listening");
+        return NULL;
+      }
+    g_slist_free (listeners);
+    h = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+    url = g_strdup_printf ("%s://%s:%u", cert != NULL ? "https" : "http", h,
+                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local_address)));
   }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return url;
+}
+
+void
+qd_server_close (QdServer *self)
+{
+  g_return_if_fail (QD_IS_SERVER (self));
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
 }
 
 void

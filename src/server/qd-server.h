@@ -35,4 +35,7 @@ void      qd_server_shutdown (QdServer             *self,
                               GCallback             done,
                               gpointer              user_data);
 
+/* Closes every connection (after qd_server_shutdown() has completed). */
+void      qd_server_close    (QdServer             *self);
+
 G_END_DECLS
