@@ -51,6 +51,7 @@ static const Route routes[] = {
   { "POST",   "/api/v1/admin/statements/*/revise", AUTH_ADMIN, qd_server_handle_admin_statement },
   { "POST",   "/api/v1/admin/*",                AUTH_ADMIN, qd_server_handle_admin_post },
   { "PUT",    "/api/v1/admin/*/*",              AUTH_ADMIN, qd_server_handle_admin_put },
+  { "DELETE", "/api/v1/admin/*/*",              AUTH_ADMIN, qd_server_handle_admin_delete },
 };
 
 /* Matches @path against @pattern; on success *out_args holds the '*' segments. */
