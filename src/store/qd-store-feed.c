@@ -1214,7 +1214,7 @@ static const char *const end_bulk_sql[] = {
  * qd_store_end_bulk:
  *
  * Ends a bulk fill: rebuilds the catalog search indexes and the dashboard summaries in one
- * durable transaction (about a second for 100,000 products and a million order lines).
+ * durable transaction (~3 s of CPU for 100,000 products and a million order lines).
  * Does nothing when no bulk fill is pending. Called by qd_store_set_last_sync() and, when
  * needed, by the queries that read what a bulk fill defers, so callers rarely need it; a
  * sync engine may call it as soon as the feed has no more pages.
