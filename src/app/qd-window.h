@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "qd-application.h"
+#include "qd-store.h"
+#include "qd-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +23,12 @@ gboolean      qd_window_is_settled      (QdWindow      *self);
 gboolean      qd_window_save_screenshot (QdWindow      *self,
                                          const char    *path,
                                          GError       **error);
+
+void          qd_window_set_store       (QdWindow      *self,
+                                         QdStore       *store);
+void          qd_window_set_sync_engine (QdWindow      *self,
+                                         QdSyncEngine  *engine);
+void          qd_window_add_toast       (QdWindow      *self,
+                                         AdwToast      *toast);
 
 G_END_DECLS

@@ -1,0 +1,89 @@
+/* qd-store-private.h — internals shared by the files of src/store (and white-box tests)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "qd-store.h"
+
+G_BEGIN_DECLS
+
+struct _QdStore
+{
+  GObject        parent_instance;
+
+  /* owned */
+  sqlite3       *db;
+  char          *path;
+  GHashTable    *stmts;        /* SQL text (a static constant, by address) → sqlite3_stmt */
+
+  /* the change-feed page under way */
+  gboolean       in_page;
+  QdEntityKinds  page_changed;
+};
+
+sqlite3      *_qd_store_get_db        (QdStore      *self);
+sqlite3_stmt *_qd_store_stmt          (QdStore      *self,
+                                       const char   *sql,
+                                       GError      **error);
+gboolean      _qd_store_db_error      (QdStore      *self,
+                                       int           rc,
+                                       GError      **error);
+gboolean      _qd_store_exec          (QdStore      *self,
+                                       const char   *sql,
+                                       GError      **error);
+gboolean      _qd_store_step_done     (QdStore      *self,
+                                       sqlite3_stmt *stmt,
+                                       GError      **error);
+gboolean      _qd_store_begin         (QdStore      *self,
+                                       GError      **error);
+gboolean      _qd_store_commit        (QdStore      *self,
+                                       GError      **error);
+void          _qd_store_rollback      (QdStore      *self);
+gboolean      _qd_store_set_meta_in_tx (QdStore     *self,
+                                       const char   *key,
+                                       const char   *value,
+                                       GError      **error);
+
+/* qd-store-feed.c: apply one entity (also used for mutation results) inside a transaction. */
+gboolean      _qd_store_apply_entity  (QdStore      *self,
+                                       QdEntityKinds kind,
+                                       const char   *op,
+                                       const char   *id,
+                                       JsonObject   *data,
+                                       GError      **error);
+char         *_qd_store_product_abbr  (const char   *mnemonic,
+                                       const char   *name);
+gboolean      _qd_store_fill_abbr     (QdStore      *self,
+                                       GError      **error);
+
+/* Column text that may be NULL, duplicated. */
+static inline char *
+_qd_col_dup (sqlite3_stmt *stmt,
+             int           col)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, col);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+static inline void
+_qd_bind_text (sqlite3_stmt *stmt,
+               int           idx,
+               const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, idx, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, idx);
+}
+
+char         *_qd_store_now_rfc3339   (void);
+
+/* qd-store-tokenizer.c */
+gboolean      _qd_store_register_tokenizer (QdStore *self,
+                                            GError **error);
+
+G_END_DECLS
