@@ -171,6 +171,7 @@ main (int   argc,
   g_autoptr(GHashTable) seen_class = g_hash_table_new (g_str_hash, g_str_equal);
   int n_products = 100000;
   int rounds = 20;
+  int n_orders = 0;
   char *out_dir = NULL;
   gint64 t0, decode_us = 0, apply_us = 0, apply_cpu_us = 0;
   GString *page;
@@ -178,6 +179,7 @@ main (int   argc,
   GOptionEntry entries[] = {
     { "products", 0, 0, G_OPTION_ARG_INT, &n_products, "Catalog size", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Repetitions of the query list", "R" },
+    { "orders", 0, 0, G_OPTION_ARG_INT, &n_orders, "Orders (3 lines each) to apply too", "N" },
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, "Directory for the cache file", "DIR" },
     { NULL }
   };
@@ -189,6 +191,7 @@ main (int   argc,
       return 2;
     }
   n_products = CLAMP (n_products, 100, 10000000);
+  n_orders = CLAMP (n_orders, 0, 10000000);
   rounds = CLAMP (rounds, 1, 10000);
 
   queries_text = g_ptr_array_new_with_free_func (g_free);
@@ -314,12 +317,84 @@ main (int   argc,
           "apply CPU %.0f ms\n",
           n_products / (apply_us / 1e6), n_products / ((decode_us + apply_us) / 1e6),
           apply_cpu_us / 1000.0);
+  printf ("figure: store feed apply (products, from memory) | %.0f | changes/s\n",
+          n_products / (apply_us / 1e6));
+  printf ("figure: store feed decode + apply (products) | %.0f | changes/s\n",
+          n_products / ((decode_us + apply_us) / 1e6));
+
+  /* Orders, 3 lines each, as a manager's scope brings them: the bulk of an initial sync. */
+  if (n_orders > 0)
+    {
+      gint64 o_decode = 0, o_apply = 0, o_cpu = 0;
+
+      for (int first = 0; first < n_orders; first += PAGE_SIZE)
+        {
+          g_autoptr(GString) text = g_string_new ("{\"changes\":[");
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+          JsonObject *root;
+          JsonArray *changes;
+          gint64 t1, c1;
+
+          for (int i = first; i < MIN (first + PAGE_SIZE, n_orders); i++)
+            {
+              guint p1 = g_rand_int_range (rand, 0, n_products);
+              guint p2 = g_rand_int_range (rand, 0, n_products);
+              guint p3 = g_rand_int_range (rand, 0, n_products);
+
+              g_string_append_printf (text,
+                "%s{\"entity\":\"order\",\"op\":\"upsert\",\"id\":\"o_%d\",\"data\":{"
+                "\"id\":\"o_%d\",\"number\":\"SO-2026-%07d\",\"dealer_id\":\"d_%d\","
+                "\"status\":\"shipped\",\"created_at\":\"2026-%02d-%02dT08:00:00Z\","
+                "\"client_order_id\":null,\"note\":\"请尽快发货\",\"total_fen\":60000,"
+                "\"lines\":[{\"product_id\":\"p_%u\",\"qty\":10,\"unit_price_fen\":1000,"
+                "\"total_fen\":10000},{\"product_id\":\"p_%u\",\"qty\":20,"
+                "\"unit_price_fen\":1000,\"total_fen\":20000},{\"product_id\":\"p_%u\","
+                "\"qty\":30,\"unit_price_fen\":1000,\"total_fen\":30000}]}}",
+                i > first ? "," : "", i, i, i, i % 60, 1 + i % 12, 1 + i % 28, p1, p2, p3);
+            }
+          g_string_append (text, "],\"cursor\":\"o\",\"has_more\":true}");
+
+          t0 = g_get_monotonic_time ();
+          if (!json_parser_load_from_data (parser, text->str, text->len, &error))
+            g_error ("%s", error->message);
+          root = json_node_get_object (json_parser_get_root (parser));
+          changes = json_object_get_array_member (root, "changes");
+          t1 = g_get_monotonic_time ();
+          o_decode += t1 - t0;
+          c1 = cpu_us ();
+          if (!qd_store_begin_page (store, &error))
+            g_error ("%s", error->message);
+          for (guint i = 0; i < json_array_get_length (changes); i++)
+            {
+              JsonObject *change = json_array_get_object_element (changes, i);
+
+              if (!qd_store_apply_change (store, "order", "upsert",
+                                          json_object_get_string_member (change, "id"),
+                                          json_object_get_object_member (change, "data"),
+                                          &error))
+                g_error ("%s", error->message);
+            }
+          if (!qd_store_commit_page (store, "o", NULL, &error))
+            g_error ("%s", error->message);
+          o_apply += g_get_monotonic_time () - t1;
+          o_cpu += cpu_us () - c1;
+        }
+      printf ("store: %d orders (%d lines): decode %.0f ms, apply %.0f ms (CPU %.0f ms)\n",
+              n_orders, n_orders * 3, o_decode / 1000.0, o_apply / 1000.0, o_cpu / 1000.0);
+      printf ("figure: store feed apply (orders of 3 lines, from memory) | %.0f | changes/s\n",
+              n_orders / (o_apply / 1e6));
+      printf ("figure: store feed apply (order lines, from memory) | %.0f | lines/s\n",
+              3 * n_orders / (o_apply / 1e6));
+      printf ("figure: store feed decode + apply (orders of 3 lines) | %.0f | changes/s\n",
+              n_orders / ((o_decode + o_apply) / 1e6));
+    }
 
   {
     struct stat st;
 
     if (g_stat (path, &st) == 0)
-      printf ("store: cache file %.1f MB\n", st.st_size / 1048576.0);
+      printf ("figure: store cache file (%d products) | %.1f | MB\n", n_products,
+              st.st_size / 1048576.0);
   }
 
   /* Warm up once (the first query pays for opening statements and the page cache). */
@@ -348,6 +423,10 @@ main (int   argc,
             g_array_sort (class_times, compare_double);
             printf ("  %-15s %-20s %6s %8.3f %8.3f\n", klass, "(class)", "",
                     percentile (class_times, 0.5), percentile (class_times, 0.95));
+            printf ("figure: store search %s p50 | %.3f | ms\n", klass,
+                    percentile (class_times, 0.5));
+            printf ("figure: store search %s p95 | %.3f | ms\n", klass,
+                    percentile (class_times, 0.95));
             g_array_set_size (class_times, 0);
           }
         if (query_def == NULL)
@@ -376,6 +455,8 @@ main (int   argc,
       }
     g_array_sort (all, compare_double);
     printf ("  %-15s %-20s %6s %8.3f %8.3f\n", "all", "", "", percentile (all, 0.5),
+            percentile (all, 0.95));
+    printf ("figure: store search, all queries p95 (%d products) | %.3f | ms\n", n_products,
             percentile (all, 0.95));
   }
 

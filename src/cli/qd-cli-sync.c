@@ -13,35 +13,42 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
-#include "qd-account.h"
+#include "qd-cli.h"
 #include "qd-cli-sync.h"
 #include "qd-sync-engine.h"
 
-static void
-print_error (const char *command,
-             GError     *error)
-{
-  g_printerr ("qudao-cli %s: %s\n", command, error->message);
-}
-
+/* Sync errors: everything that comes from the server's side (unreachable, 5xx, a malformed
+ * or refused answer) keeps the work queued and is worth retrying later, so it is "offline"
+ * for a script; a missing or dead session is "auth". */
 static int
-exit_code_for (GError *error)
+exit_code_for (const GError *error)
 {
   if (error->domain == QD_SYNC_ERROR)
-    switch (error->code)
+    switch ((QdSyncError) error->code)
       {
-      case QD_SYNC_ERROR_OFFLINE:
-      case QD_SYNC_ERROR_SERVER:
-      case QD_SYNC_ERROR_BUSY:
-        return QD_CLI_EXIT_OFFLINE;
       case QD_SYNC_ERROR_AUTH_REQUIRED:
       case QD_SYNC_ERROR_BAD_CREDENTIALS:
       case QD_SYNC_ERROR_NOT_LOGGED_IN:
         return QD_CLI_EXIT_AUTH;
+      case QD_SYNC_ERROR_REFUSED:
+        return QD_CLI_EXIT_INVALID;
+      case QD_SYNC_ERROR_OFFLINE:
+      case QD_SYNC_ERROR_SERVER:
+      case QD_SYNC_ERROR_PROTOCOL:
+      case QD_SYNC_ERROR_TOO_LARGE:
+      case QD_SYNC_ERROR_BUSY:
+      case QD_SYNC_ERROR_TLS:
       default:
-        return QD_CLI_EXIT_SERVER;
+        return QD_CLI_EXIT_OFFLINE;
       }
-  return QD_CLI_EXIT_LOCAL_ERROR;
+  return qd_cli_exit_code_for_error (error);
+}
+
+static int
+fail (QdCliContext *ctx,
+      const GError *error)
+{
+  return qd_cli_fail (ctx, exit_code_for (error), "%s", error->message);
 }
 
 /* Reads one line without echo when stdin is a terminal. */
@@ -88,33 +95,16 @@ read_password (gboolean from_stdin,
   return line;
 }
 
-static gboolean
-parse_options (const char    *command,
-               const char    *summary,
-               GOptionEntry  *entries,
-               int           *argc,
-               char        ***argv,
-               int           *out_exit)
+/* The entry points take the data folder only (qd-cli.c passes its context's); the
+ * commands still use the CLI's shared helpers for options, errors and the store. */
+static QdCliContext *
+context_new (const char  *data_dir,
+             char       **argv)
 {
-  g_autoptr(GOptionContext) ctx = g_option_context_new (NULL);
-  g_autoptr(GError) error = NULL;
+  QdCliContext *ctx = qd_cli_context_new (data_dir);
 
-  g_option_context_set_summary (ctx, summary);
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (ctx, argc, argv, &error))
-    {
-      print_error (command, error);
-      *out_exit = QD_CLI_EXIT_USAGE;
-      return FALSE;
-    }
-  if (*argc > 1)
-    {
-      g_printerr (_("qudao-cli %s: unexpected argument “%s”\n"), command, (*argv)[1]);
-      *out_exit = QD_CLI_EXIT_USAGE;
-      return FALSE;
-    }
-  return TRUE;
+  ctx->command = argv[0];
+  return ctx;
 }
 
 int
@@ -122,6 +112,7 @@ qd_cli_sync_login (const char  *data_dir,
                    int          argc,
                    char       **argv)
 {
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
   g_autofree char *ca_file = NULL;
@@ -130,7 +121,7 @@ qd_cli_sync_login (const char  *data_dir,
   char *password;
   gboolean ok;
   int code = QD_CLI_EXIT_OK;
-  GOptionEntry entries[] = {
+  const GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Server address, e.g. https://qudao.example.com"), "URL" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("User name"), "NAME" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the password from the standard input"), NULL },
@@ -138,29 +129,27 @@ qd_cli_sync_login (const char  *data_dir,
     { NULL },
   };
 
-  if (!parse_options ("login", _("Log in to a Qudao server; the session is kept in the keyring."),
-                      entries, &argc, &argv, &code))
+  if (!qd_cli_parse_options (ctx, &argc, &argv, entries, NULL,
+                             _("Log in to a Qudao server. The password is read from the "
+                               "terminal without echo (or from the standard input with "
+                               "--password-stdin); the session token is kept in the keyring."),
+                             &code))
     return code;
+  if (argc > 1)
+    return qd_cli_fail (ctx, QD_CLI_EXIT_USAGE, _("unexpected argument “%s”"), argv[1]);
   if (server == NULL || user == NULL)
-    {
-      g_printerr ("%s\n", _("qudao-cli login: --server and --user are required."));
-      return QD_CLI_EXIT_USAGE;
-    }
+    return qd_cli_fail (ctx, QD_CLI_EXIT_USAGE, "%s", _("--server and --user are required"));
+
   password = read_password (password_stdin, &error);
   if (password == NULL)
-    {
-      print_error ("login", error);
-      return QD_CLI_EXIT_USAGE;
-    }
-  ok = qd_sync_login_sync (data_dir, server, user, password, ca_file, NULL, &error);
+    return qd_cli_fail (ctx, QD_CLI_EXIT_USAGE, "%s", error->message);
+  ok = qd_sync_login_sync (ctx->data_dir, server, user, password, ca_file, NULL, &error);
   explicit_bzero (password, strlen (password));
   g_free (password);
   if (!ok)
-    {
-      print_error ("login", error);
-      return exit_code_for (error);
-    }
-  g_printerr (_("Logged in to %s as %s.\n"), server, user);
+    return fail (ctx, error);
+  if (!ctx->json)
+    g_printerr (_("Logged in to %s as %s.\n"), server, user);
   return QD_CLI_EXIT_OK;
 }
 
@@ -169,27 +158,31 @@ qd_cli_sync_logout (const char  *data_dir,
                     int          argc,
                     char       **argv)
 {
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) server_error = NULL;
   g_autofree char *ca_file = NULL;
   int code = QD_CLI_EXIT_OK;
-  GOptionEntry entries[] = {
+  const GOptionEntry entries[] = {
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the certificate authorities in this PEM file"), "FILE" },
     { NULL },
   };
 
-  if (!parse_options ("logout", _("End the session and remove its token from the keyring. "
-                                  "Waiting changes stay in the cache."),
-                      entries, &argc, &argv, &code))
+  if (!qd_cli_parse_options (ctx, &argc, &argv, entries, NULL,
+                             _("End the session and remove its token from the keyring. "
+                               "Waiting changes stay in the cache and go out after the next "
+                               "login."),
+                             &code))
     return code;
-  if (!qd_sync_logout_sync (data_dir, ca_file, &server_error, NULL, &error))
-    {
-      print_error ("logout", error);
-      return exit_code_for (error);
-    }
+  if (argc > 1)
+    return qd_cli_fail (ctx, QD_CLI_EXIT_USAGE, _("unexpected argument “%s”"), argv[1]);
+  if (!qd_sync_logout_sync (ctx->data_dir, ca_file, &server_error, NULL, &error))
+    return fail (ctx, error);
   if (server_error != NULL)
-    g_printerr (_("qudao-cli logout: the server could not be told (%s); the token was "
+    g_printerr (_("qudao-cli: logout: the server could not be told (%s); the token was "
                   "removed here anyway.\n"), server_error->message);
+  if (!qd_cli_context_set_account (ctx, NULL, NULL, &error))
+    return fail (ctx, error);
   return QD_CLI_EXIT_OK;
 }
 
@@ -220,43 +213,10 @@ progress_cb (QdSyncEngine *engine,
   QdSyncPhase phase = qd_sync_engine_get_phase (engine);
 
   if (phase == QD_SYNC_PHASE_PUSHING)
-    g_printerr ("\r\033[K%s %u", _("Sending…"), qd_sync_engine_get_pending_count (engine));
+    g_printerr ("\r\033[K%s %u", _("Sending… waiting:"), qd_sync_engine_get_pending_count (engine));
   else if (phase == QD_SYNC_PHASE_PULLING)
     g_printerr ("\r\033[K%s %3.0f%%", _("Receiving…"),
                 100.0 * qd_sync_engine_get_progress (engine));
-}
-
-static QdStore *
-open_account_store (const char     *data_dir,
-                    char          **out_server,
-                    char          **out_user,
-                    GError        **error)
-{
-  g_autofree char *dir = data_dir != NULL ? g_strdup (data_dir) : qd_account_default_data_dir ();
-  g_autofree char *path = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *server = NULL;
-  g_autofree char *user = NULL;
-  QdStore *store;
-
-  if (!qd_account_load (dir, &server, &user, &local_error))
-    {
-      if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND))
-        g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_NOT_LOGGED_IN, "%s %s",
-                     local_error->message, _("Run “qudao-cli login” first."));
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  path = qd_store_path_for_account (dir, server, user);
-  store = qd_store_open (path, error);
-  if (store == NULL)
-    return NULL;
-  if (out_server != NULL)
-    *out_server = g_steal_pointer (&server);
-  if (out_user != NULL)
-    *out_user = g_steal_pointer (&user);
-  return store;
 }
 
 int
@@ -264,7 +224,7 @@ qd_cli_sync_sync (const char  *data_dir,
                   int          argc,
                   char       **argv)
 {
-  g_autoptr(QdStore) store = NULL;
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autoptr(QdCredentials) creds = NULL;
   g_autoptr(QdSyncEngine) engine = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -272,44 +232,49 @@ qd_cli_sync_sync (const char  *data_dir,
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
   g_autofree char *ca_file = NULL;
+  QdStore *store;
   gboolean quiet = FALSE;
+  gboolean show_progress;
   int timeout_s = 30;
   int code = QD_CLI_EXIT_OK;
   SyncWait w = { 0, };
-  GOptionEntry entries[] = {
+  const GOptionEntry entries[] = {
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the certificate authorities in this PEM file"), "FILE" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up on a silent server after this many seconds (default 30)"), "SECONDS" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print no progress"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print no progress or summary"), NULL },
     { NULL },
   };
 
-  if (!parse_options ("sync",
-                      _("Send the waiting changes, then receive what changed on the server.\n\n"
-                        "Exit status: 0 done; 1 bad arguments; 2 server unreachable or "
-                        "unavailable (changes stay queued); 3 not logged in or session "
-                        "ended; 4 done, but the server rejected some changes; 5 local error "
-                        "(cache, keyring, data folder); 6 the server's answer was malformed "
-                        "or refused."),
-                      entries, &argc, &argv, &code))
+  if (!qd_cli_parse_options (ctx, &argc, &argv, entries, NULL,
+                             _("Send the waiting changes, then receive what changed on the "
+                               "server. Progress goes to stderr when it is a terminal.\n\n"
+                               "Exit status: 0 done; 6 the server cannot be reached, is "
+                               "unavailable or answered something malformed (waiting changes "
+                               "are kept and sent again); 7 not logged in, or the session "
+                               "ended; 8 done, but the server rejected some changes (see "
+                               "“qudao-cli status”); 1 local error (cache, keyring, data "
+                               "folder); 2 bad arguments."),
+                             &code))
     return code;
+  if (argc > 1)
+    return qd_cli_fail (ctx, QD_CLI_EXIT_USAGE, _("unexpected argument “%s”"), argv[1]);
   if (timeout_s <= 0 || timeout_s > 3600)
-    {
-      g_printerr ("%s\n", _("qudao-cli sync: --timeout must be between 1 and 3600."));
-      return QD_CLI_EXIT_USAGE;
-    }
+    return qd_cli_fail (ctx, QD_CLI_EXIT_USAGE, "%s",
+                        _("--timeout must be between 1 and 3600"));
 
-  store = open_account_store (data_dir, &server, &user, &error);
+  if (!qd_cli_context_get_account (ctx, &server, &user, &error))
+    return qd_cli_fail (ctx, QD_CLI_EXIT_AUTH, "%s", error->message);
+  store = qd_cli_context_get_store (ctx, &error);
   if (store == NULL)
-    {
-      print_error ("sync", error);
-      return exit_code_for (error);
-    }
+    return fail (ctx, error);
+
   creds = qd_credentials_new (server, user);
   engine = qd_sync_engine_new (store, server, creds);
   qd_sync_engine_set_timeout (engine, (guint) timeout_s);
   if (ca_file != NULL)
     qd_sync_engine_set_ca_file (engine, ca_file);
-  if (!quiet && isatty (STDERR_FILENO))
+  show_progress = !quiet && !ctx->json && isatty (STDERR_FILENO);
+  if (show_progress)
     {
       g_signal_connect (engine, "notify::progress", G_CALLBACK (progress_cb), NULL);
       g_signal_connect (engine, "notify::phase", G_CALLBACK (progress_cb), NULL);
@@ -320,25 +285,50 @@ qd_cli_sync_sync (const char  *data_dir,
   w.loop = loop;
   qd_sync_engine_sync_async (engine, NULL, sync_done_cb, &w);
   g_main_loop_run (loop);
-  if (!quiet && isatty (STDERR_FILENO))
+  if (show_progress)
     g_printerr ("\r\033[K");
 
   /* Remembered for `status`, which runs without an engine. */
-  qd_store_set_meta (store, "sync_phase", qd_sync_phase_to_string (qd_sync_engine_get_phase (engine)), NULL);
-  qd_store_set_meta (store, "sync_error", w.ok ? NULL : w.error->message, NULL);
+  if (!qd_store_set_meta (store, "sync_phase",
+                          qd_sync_phase_to_string (qd_sync_engine_get_phase (engine)), &error)
+      || !qd_store_set_meta (store, "sync_error", w.ok ? NULL : w.error->message, &error))
+    {
+      g_clear_error (&w.error);
+      return fail (ctx, error);
+    }
 
   if (!w.ok)
     {
-      print_error ("sync", w.error);
-      code = exit_code_for (w.error);
+      code = fail (ctx, w.error);
       g_clear_error (&w.error);
       return code;
     }
-  if (!quiet)
+  if (ctx->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "sent");
+      json_builder_add_int_value (b, w.stats.pushed);
+      json_builder_set_member_name (b, "rejected");
+      json_builder_add_int_value (b, w.stats.rejected);
+      json_builder_set_member_name (b, "received");
+      json_builder_add_int_value (b, (gint64) w.stats.changes);
+      json_builder_set_member_name (b, "bytes_received");
+      json_builder_add_int_value (b, (gint64) w.stats.wire_bytes_in);
+      json_builder_end_object (b);
+      qd_cli_print_json (ctx, json_builder_get_root (b));
+    }
+  else if (!quiet)
     g_printerr (_("Sent %u changes (%u rejected), received %" G_GUINT64_FORMAT " changes.\n"),
                 w.stats.pushed, w.stats.rejected, w.stats.changes);
   if (w.stats.rejected > 0)
-    return QD_CLI_EXIT_REJECTED;
+    return qd_cli_fail (ctx, QD_CLI_EXIT_REJECTED,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "the server rejected %u change (see “qudao-cli status”)",
+                                     "the server rejected %u changes (see “qudao-cli status”)",
+                                     w.stats.rejected),
+                        w.stats.rejected);
   return QD_CLI_EXIT_OK;
 }
 
@@ -347,7 +337,7 @@ qd_cli_sync_status (const char  *data_dir,
                     int          argc,
                     char       **argv)
 {
-  g_autoptr(QdStore) store = NULL;
+  g_autoptr(QdCliContext) ctx = context_new (data_dir, argv);
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) key_error = NULL;
   g_autoptr(QdCredentials) creds = NULL;
@@ -358,24 +348,23 @@ qd_cli_sync_status (const char  *data_dir,
   g_autofree char *last_error = NULL;
   g_autofree char *last_text = NULL;
   g_autofree char *token = NULL;
-  gboolean json = FALSE;
+  QdStore *store;
   guint pending, rejected;
   gint64 last;
   int code = QD_CLI_EXIT_OK;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    { NULL },
-  };
 
-  if (!parse_options ("status", _("Show the account, the waiting changes and the last sync."),
-                      entries, &argc, &argv, &code))
+  if (!qd_cli_parse_options (ctx, &argc, &argv, NULL, NULL,
+                             _("Show the account, the waiting and rejected changes, the last "
+                               "sync, the feed cursor and the sync state."),
+                             &code))
     return code;
-  store = open_account_store (data_dir, &server, &user, &error);
+  if (argc > 1)
+    return qd_cli_fail (ctx, QD_CLI_EXIT_USAGE, _("unexpected argument “%s”"), argv[1]);
+  if (!qd_cli_context_get_account (ctx, &server, &user, &error))
+    return qd_cli_fail (ctx, QD_CLI_EXIT_AUTH, "%s", error->message);
+  store = qd_cli_context_get_store (ctx, &error);
   if (store == NULL)
-    {
-      print_error ("status", error);
-      return exit_code_for (error);
-    }
+    return fail (ctx, error);
 
   pending = qd_store_outbox_count (store, QD_OUTBOX_PENDING)
             + qd_store_outbox_count (store, QD_OUTBOX_CLAIMED);
@@ -402,12 +391,9 @@ qd_cli_sync_status (const char  *data_dir,
       last_text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
     }
 
-  if (json)
+  if (ctx->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "server");
@@ -436,11 +422,7 @@ qd_cli_sync_status (const char  *data_dir,
       else
         json_builder_add_null_value (b);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      qd_cli_print_json (ctx, json_builder_get_root (b));
     }
   else
     {

@@ -10,19 +10,11 @@
 
 #include <glib.h>
 
+#include "qd-cli.h"
+
 G_BEGIN_DECLS
 
-/* Exit codes of `qudao-cli sync` (and of login/logout/status where they apply). */
-typedef enum
-{
-  QD_CLI_EXIT_OK          = 0,
-  QD_CLI_EXIT_USAGE       = 1,  /* bad arguments */
-  QD_CLI_EXIT_OFFLINE     = 2,  /* server unreachable or unavailable: work stays queued */
-  QD_CLI_EXIT_AUTH        = 3,  /* not logged in, or the session ended: log in again */
-  QD_CLI_EXIT_REJECTED    = 4,  /* the sync finished but the server rejected some changes */
-  QD_CLI_EXIT_LOCAL_ERROR = 5,  /* the cache, the keyring or the data folder failed */
-  QD_CLI_EXIT_SERVER      = 6,  /* the server answered something malformed or refused */
-} QdCliExit;
+/* Exit codes: #QdCliExit of qd-cli.h, the one list `qudao-cli --help` documents. */
 
 int qd_cli_sync_login  (const char *data_dir, int argc, char **argv);
 int qd_cli_sync_logout (const char *data_dir, int argc, char **argv);

@@ -13,7 +13,8 @@
  * - The store of the current account is opened lazily with qd_cli_context_get_store();
  *   commands that work offline need nothing else. The current account (server URL and
  *   user) lives in DATA_DIR/account.ini, written by `login` with
- *   qd_cli_context_set_account() and removed by `logout`. The token itself is never
+ *   qd_cli_context_set_account() and removed by `logout`; the cache file is
+ *   qd_store_path_for_account (data_dir, server, user). The token itself is never
  *   stored there: it lives in libsecret only.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -41,6 +42,8 @@ typedef struct _QdStore QdStore;
  * @QD_CLI_EXIT_OFFLINE: `sync`: the server cannot be reached; nothing is lost
  * @QD_CLI_EXIT_AUTH: not logged in, or the server wants a new login
  * @QD_CLI_EXIT_REJECTED: `sync`: the server rejected at least one queued change
+ * @QD_CLI_EXIT_SERVER: `sync`, `login`: the server answered something malformed, or refused
+ *   the request for a reason other than the login
  *
  * Exit codes of qudao-cli, documented in `qudao-cli --help` and the README. Stable: scripts
  * rely on them.
@@ -56,7 +59,15 @@ typedef enum
   QD_CLI_EXIT_OFFLINE   = 6,
   QD_CLI_EXIT_AUTH      = 7,
   QD_CLI_EXIT_REJECTED  = 8,
+  QD_CLI_EXIT_SERVER    = 9,
 } QdCliExit;
+
+/* The name qd-cli-sync.c uses. */
+#define QD_CLI_EXIT_LOCAL_ERROR QD_CLI_EXIT_LOCAL
+
+/* Errors raised by the CLI itself; their code is the #QdCliExit to return. */
+#define QD_CLI_ERROR (qd_cli_error_quark ())
+GQuark qd_cli_error_quark (void);
 
 typedef struct _QdCliContext QdCliContext;
 
@@ -89,8 +100,7 @@ gboolean      qd_cli_context_set_account   (QdCliContext  *ctx,
                                             const char    *server_url,
                                             const char    *user,
                                             GError       **error);
-/* The cache file of the current account: DATA_DIR/<user>@<host-port>.db (names made safe
- * for a file name). */
+/* The cache file of the current account (qd_store_path_for_account()). */
 char         *qd_cli_context_store_path    (QdCliContext  *ctx,
                                             GError       **error);
 /* Opens the current account's store once and keeps it; borrowed reference. */
@@ -138,6 +148,7 @@ int qd_cli_cmd_orders            (QdCliContext *ctx, int argc, char **argv);
 int qd_cli_cmd_order_cancel      (QdCliContext *ctx, int argc, char **argv);
 int qd_cli_cmd_stock_report      (QdCliContext *ctx, int argc, char **argv);
 int qd_cli_cmd_statements        (QdCliContext *ctx, int argc, char **argv);
+int qd_cli_cmd_statement_show    (QdCliContext *ctx, int argc, char **argv);
 int qd_cli_cmd_statement_confirm (QdCliContext *ctx, int argc, char **argv);
 int qd_cli_cmd_statement_dispute (QdCliContext *ctx, int argc, char **argv);
 

@@ -12,23 +12,13 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 
+#include "qd-enum-types.h"
+#include "qd-json.h"
+#include "qd-mutation.h"
 #include "qd-store-private.h"
 
 #define MAX_QTY G_GINT64_CONSTANT (1000000000)
 #define MAX_LINES 5000
-
-static gboolean
-is_date (const char *text)
-{
-  int y, m, d;
-  char tail;
-
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  return g_date_valid_dmy (d, m, y);
-}
 
 static gboolean
 is_blank (const char *text)
@@ -47,37 +37,41 @@ today (void)
   return g_date_time_format (now, "%Y-%m-%d");
 }
 
-static char *
-payload_to_string (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
-}
-
 static const char SQL_OUTBOX_INSERT[] =
   "INSERT INTO outbox (id, type, entity_id, payload, created_at, next_attempt_at) "
   "VALUES (?1, ?2, ?3, ?4, ?5, 0)";
 
-/* Appends a mutation (inside the caller's transaction). */
+/* Appends a mutation (inside the caller's transaction). The payload, built by core's codec,
+ * is checked by the same codec the server uses, so a payload the server would refuse as
+ * malformed never enters the outbox. Takes ownership of @payload. */
 static gboolean
-insert_outbox (QdStore      *self,
-               const char   *type,
-               const char   *entity_id,
-               JsonBuilder  *payload,
-               GError      **error)
+insert_outbox (QdStore         *self,
+               QdMutationType   type,
+               const char      *entity_id,
+               JsonObject      *payload,
+               GError         **error)
 {
-  g_autofree char *mutation_id = g_uuid_string_random ();
-  g_autofree char *text = payload_to_string (payload);
+  g_autoptr(JsonObject) owned = payload;
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
+  g_autoptr(GError) invalid = NULL;
+  g_autofree char *mutation_id = qd_uuid_new ();
+  g_autofree char *text = NULL;
   g_autofree char *now = _qd_store_now_rfc3339 ();
-  sqlite3_stmt *stmt = _qd_store_stmt (self, SQL_OUTBOX_INSERT, error);
+  const char *type_name = qd_enum_to_string (QD_TYPE_MUTATION_TYPE, type);
+  sqlite3_stmt *stmt;
 
+  if (!qd_mutation_validate (type, payload, &invalid))
+    {
+      g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID, "%s", invalid->message);
+      return FALSE;
+    }
+  text = json_to_string (node, FALSE);
+
+  stmt = _qd_store_stmt (self, SQL_OUTBOX_INSERT, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, type_name, -1, SQLITE_STATIC);
   _qd_bind_text (stmt, 3, entity_id);
   sqlite3_bind_text (stmt, 4, text, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
@@ -230,7 +224,7 @@ write_order_and_submit (QdStore                *self,
                         const char             *requested_date,
                         GError                **error)
 {
-  g_autoptr(JsonBuilder) payload = json_builder_new ();
+  g_autoptr(QdOrderSubmit) submit = NULL;
 
   for (guint i = 0; i < n_lines; i++)
     {
@@ -248,40 +242,17 @@ write_order_and_submit (QdStore                *self,
         return FALSE;
     }
 
-  /* TODO: build with core's order.submit codec once src/core/qd-mutation.h lands. */
-  json_builder_begin_object (payload);
-  json_builder_set_member_name (payload, "order_id");
-  json_builder_add_string_value (payload, order_id);
-  json_builder_set_member_name (payload, "lines");
-  json_builder_begin_array (payload);
+  submit = qd_order_submit_new ();
+  submit->order_id = g_strdup (order_id);
   for (guint i = 0; i < n_lines; i++)
-    {
-      json_builder_begin_object (payload);
-      json_builder_set_member_name (payload, "product_id");
-      json_builder_add_string_value (payload, lines[i].product_id);
-      json_builder_set_member_name (payload, "qty");
-      json_builder_add_int_value (payload, lines[i].qty);
-      json_builder_end_object (payload);
-    }
-  json_builder_end_array (payload);
-  if (note != NULL && *note != '\0')
-    {
-      json_builder_set_member_name (payload, "note");
-      json_builder_add_string_value (payload, note);
-    }
-  if (requested_date != NULL)
-    {
-      json_builder_set_member_name (payload, "requested_date");
-      json_builder_add_string_value (payload, requested_date);
-    }
-  if (total >= 0)
-    {
-      json_builder_set_member_name (payload, "expected_total_fen");
-      json_builder_add_int_value (payload, total);
-    }
-  json_builder_end_object (payload);
+    qd_order_submit_add_line (submit, lines[i].product_id, lines[i].qty);
+  submit->note = note != NULL && *note != '\0' ? g_strdup (note) : NULL;
+  submit->requested_date = g_strdup (requested_date);
+  submit->has_expected_total = total >= 0;
+  submit->expected_total_fen = MAX (total, 0);
 
-  return insert_outbox (self, "order.submit", order_id, payload, error);
+  return insert_outbox (self, QD_MUTATION_TYPE_ORDER_SUBMIT, order_id,
+                        qd_order_submit_to_json (submit), error);
 }
 
 static char *
@@ -307,7 +278,7 @@ check_order_text (const char  *note,
                    _("The note is not valid text."));
       return FALSE;
     }
-  if (requested_date != NULL && !is_date (requested_date))
+  if (requested_date != NULL && !qd_is_date (requested_date))
     {
       g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID,
                    _("The requested date “%s” is not a date (YYYY-MM-DD)."), requested_date);
@@ -361,7 +332,7 @@ qd_store_queue_order (QdStore                *self,
       return NULL;
     }
 
-  order_id = g_uuid_string_random ();
+  order_id = qd_uuid_new ();
   now = _qd_store_now_rfc3339 ();
   stmt = _qd_store_stmt (self, SQL_LOCAL_ORDER_INSERT, error);
   if (stmt == NULL)
@@ -566,7 +537,7 @@ qd_store_cancel_order (QdStore     *self,
                        GError     **error)
 {
   g_auto(OrderState) st = { 0, };
-  g_autoptr(JsonBuilder) payload = NULL;
+  g_autoptr(QdOrderCancel) cancel = NULL;
 
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
   g_return_val_if_fail (order_id != NULL, FALSE);
@@ -617,15 +588,12 @@ qd_store_cancel_order (QdStore     *self,
       return fail (self);
     }
 
-  payload = json_builder_new ();
-  json_builder_begin_object (payload);
-  json_builder_set_member_name (payload, "order_id");
-  json_builder_add_string_value (payload, order_id);
-  json_builder_set_member_name (payload, "reason");
-  json_builder_add_string_value (payload, reason != NULL ? reason : "");
-  json_builder_end_object (payload);
+  cancel = qd_order_cancel_new ();
+  cancel->order_id = g_strdup (order_id);
+  cancel->reason = g_strdup (reason != NULL ? reason : "");
 
-  if (!insert_outbox (self, "order.cancel", order_id, payload, error))
+  if (!insert_outbox (self, QD_MUTATION_TYPE_ORDER_CANCEL, order_id,
+                      qd_order_cancel_to_json (cancel), error))
     return fail (self);
   return _qd_store_commit (self, error);
 }
@@ -645,7 +613,7 @@ qd_store_review_order (QdStore     *self,
                        GError     **error)
 {
   g_auto(OrderState) st = { 0, };
-  g_autoptr(JsonBuilder) payload = NULL;
+  g_autoptr(QdOrderReview) review = NULL;
 
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
   g_return_val_if_fail (order_id != NULL, FALSE);
@@ -674,17 +642,13 @@ qd_store_review_order (QdStore     *self,
       return fail (self);
     }
 
-  payload = json_builder_new ();
-  json_builder_begin_object (payload);
-  json_builder_set_member_name (payload, "order_id");
-  json_builder_add_string_value (payload, order_id);
-  json_builder_set_member_name (payload, "decision");
-  json_builder_add_string_value (payload, approve ? "approve" : "reject");
-  json_builder_set_member_name (payload, "comment");
-  json_builder_add_string_value (payload, comment != NULL ? comment : "");
-  json_builder_end_object (payload);
+  review = qd_order_review_new ();
+  review->order_id = g_strdup (order_id);
+  review->decision = approve ? QD_REVIEW_DECISION_APPROVE : QD_REVIEW_DECISION_REJECT;
+  review->comment = g_strdup (comment != NULL ? comment : "");
 
-  if (!insert_outbox (self, "order.review", order_id, payload, error))
+  if (!insert_outbox (self, QD_MUTATION_TYPE_ORDER_REVIEW, order_id,
+                      qd_order_review_to_json (review), error))
     return fail (self);
   return _qd_store_commit (self, error);
 }
@@ -717,14 +681,14 @@ qd_store_report_stock (QdStore                *self,
   g_autofree char *dealer_id = NULL;
   g_autofree char *report_id = NULL;
   g_autofree char *now = today ();
-  g_autoptr(JsonBuilder) payload = json_builder_new ();
+  g_autoptr(QdStockReportSubmit) report = qd_stock_report_submit_new ();
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
   g_return_val_if_fail (lines != NULL || n_lines == 0, NULL);
   g_return_val_if_fail (!self->in_page, NULL);
 
-  if (as_of == NULL || !is_date (as_of))
+  if (as_of == NULL || !qd_is_date (as_of))
     {
       g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID,
                    _("The stock date “%s” is not a date (YYYY-MM-DD)."), as_of ? as_of : "");
@@ -749,7 +713,7 @@ qd_store_report_stock (QdStore                *self,
   if (!_qd_store_begin (self, error))
     return NULL;
 
-  report_id = g_uuid_string_random ();
+  report_id = qd_uuid_new ();
   stmt = _qd_store_stmt (self, SQL_LOCAL_REPORT_INSERT, error);
   if (stmt == NULL)
     goto fail;
@@ -759,13 +723,8 @@ qd_store_report_stock (QdStore                *self,
   if (!_qd_store_step_done (self, stmt, error))
     goto fail;
 
-  json_builder_begin_object (payload);
-  json_builder_set_member_name (payload, "report_id");
-  json_builder_add_string_value (payload, report_id);
-  json_builder_set_member_name (payload, "as_of");
-  json_builder_add_string_value (payload, as_of);
-  json_builder_set_member_name (payload, "lines");
-  json_builder_begin_array (payload);
+  report->report_id = g_strdup (report_id);
+  report->as_of = g_strdup (as_of);
 
   for (guint i = 0; i < n_lines; i++)
     {
@@ -807,7 +766,7 @@ qd_store_report_stock (QdStore                *self,
                        i + 1, sku);
           goto fail;
         }
-      if (line->expiry != NULL && !is_date (line->expiry))
+      if (line->expiry != NULL && !qd_is_date (line->expiry))
         {
           g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID,
                        _("Line %u: the expiry “%s” is not a date (YYYY-MM-DD)."), i + 1,
@@ -833,27 +792,12 @@ qd_store_report_stock (QdStore                *self,
       if (!_qd_store_step_done (self, stmt, error))
         goto fail;
 
-      json_builder_begin_object (payload);
-      json_builder_set_member_name (payload, "product_id");
-      json_builder_add_string_value (payload, line->product_id);
-      json_builder_set_member_name (payload, "qty");
-      json_builder_add_int_value (payload, line->qty);
-      if (line->lot != NULL)
-        {
-          json_builder_set_member_name (payload, "lot");
-          json_builder_add_string_value (payload, line->lot);
-        }
-      if (line->expiry != NULL)
-        {
-          json_builder_set_member_name (payload, "expiry");
-          json_builder_add_string_value (payload, line->expiry);
-        }
-      json_builder_end_object (payload);
+      qd_stock_report_submit_add_line (report, line->product_id, line->qty, line->lot,
+                                       line->expiry);
     }
-  json_builder_end_array (payload);
-  json_builder_end_object (payload);
 
-  if (!insert_outbox (self, "stock_report.submit", report_id, payload, error)
+  if (!insert_outbox (self, QD_MUTATION_TYPE_STOCK_REPORT_SUBMIT, report_id,
+                      qd_stock_report_submit_to_json (report), error)
       || !_qd_store_commit (self, error))
     goto fail;
   return g_steal_pointer (&report_id);
@@ -943,7 +887,7 @@ qd_store_confirm_statement (QdStore     *self,
                             const char  *statement_id,
                             GError     **error)
 {
-  g_autoptr(JsonBuilder) payload = json_builder_new ();
+  g_autoptr(QdStatementConfirm) confirm = qd_statement_confirm_new ();
   gint64 version = 0;
 
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
@@ -955,14 +899,10 @@ qd_store_confirm_statement (QdStore     *self,
   if (!check_statement (self, statement_id, &version, error))
     return fail (self);
 
-  json_builder_begin_object (payload);
-  json_builder_set_member_name (payload, "statement_id");
-  json_builder_add_string_value (payload, statement_id);
-  json_builder_set_member_name (payload, "version");
-  json_builder_add_int_value (payload, version);
-  json_builder_end_object (payload);
-
-  if (!insert_outbox (self, "statement.confirm", statement_id, payload, error))
+  confirm->statement_id = g_strdup (statement_id);
+  confirm->version = version;
+  if (!insert_outbox (self, QD_MUTATION_TYPE_STATEMENT_CONFIRM, statement_id,
+                      qd_statement_confirm_to_json (confirm), error))
     return fail (self);
   return _qd_store_commit (self, error);
 }
@@ -980,7 +920,7 @@ qd_store_dispute_statement (QdStore                   *self,
                             guint                      n_lines,
                             GError                   **error)
 {
-  g_autoptr(JsonBuilder) payload = json_builder_new ();
+  g_autoptr(QdStatementDispute) dispute = qd_statement_dispute_new ();
   gint64 version = 0;
 
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
@@ -1000,13 +940,8 @@ qd_store_dispute_statement (QdStore                   *self,
   if (!check_statement (self, statement_id, &version, error))
     return fail (self);
 
-  json_builder_begin_object (payload);
-  json_builder_set_member_name (payload, "statement_id");
-  json_builder_add_string_value (payload, statement_id);
-  json_builder_set_member_name (payload, "version");
-  json_builder_add_int_value (payload, version);
-  json_builder_set_member_name (payload, "lines");
-  json_builder_begin_array (payload);
+  dispute->statement_id = g_strdup (statement_id);
+  dispute->version = version;
   for (guint i = 0; i < n_lines; i++)
     {
       sqlite3_stmt *stmt;
@@ -1035,17 +970,11 @@ qd_store_dispute_statement (QdStore                   *self,
           return fail (self);
         }
 
-      json_builder_begin_object (payload);
-      json_builder_set_member_name (payload, "line_id");
-      json_builder_add_string_value (payload, lines[i].line_id);
-      json_builder_set_member_name (payload, "reason");
-      json_builder_add_string_value (payload, lines[i].reason);
-      json_builder_end_object (payload);
+      qd_statement_dispute_add_line (dispute, lines[i].line_id, lines[i].reason);
     }
-  json_builder_end_array (payload);
-  json_builder_end_object (payload);
 
-  if (!insert_outbox (self, "statement.dispute", statement_id, payload, error))
+  if (!insert_outbox (self, QD_MUTATION_TYPE_STATEMENT_DISPUTE, statement_id,
+                      qd_statement_dispute_to_json (dispute), error))
     return fail (self);
   return _qd_store_commit (self, error);
 }

@@ -769,6 +769,7 @@ sync_thread (GTask        *task,
     }
   _qd_sync_http_set_token (http, token);
   explicit_bzero (token, strlen (token));
+  http->timer_context = job->engine->context;
 
   if (job->retry_now && !qd_store_outbox_retry_now (store, &error))
     {

@@ -21,6 +21,9 @@ typedef struct
   char        *token;         /* NULL before login */
   guint        timeout_s;     /* I/O inactivity and whole-answer deadline */
   gsize        max_answer;
+  /* When set, a timer on this context cancels a request that outlives its deadline, also
+   * one whose headers trickle in (the I/O timeout only sees silence, not slowness). */
+  GMainContext *timer_context;
   /* Counters for progress and benchmarks: bytes on the wire (compressed) and decoded. */
   guint64      wire_bytes_in;
   guint64      wire_bytes_out;

@@ -187,6 +187,20 @@ count_metrics (QdSyncHttp  *http,
                           + soup_message_metrics_get_request_body_bytes_sent (m);
 }
 
+static void
+forward_cancel (GCancellable *cancellable,
+                gpointer      target)
+{
+  g_cancellable_cancel (target);
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
 JsonObject *
 _qd_sync_http_call (QdSyncHttp    *http,
                     const char    *method,
@@ -203,8 +217,11 @@ _qd_sync_http_call (QdSyncHttp    *http,
   g_autoptr(GBytes) answer = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GCancellable) request_cancellable = NULL;
+  g_autoptr(GSource) deadline = NULL;
   g_autofree char *url = NULL;
   GError *local_error = NULL;
+  gulong chained = 0;
   guint status;
 
   if (out_status != NULL)
@@ -237,22 +254,50 @@ _qd_sync_http_call (QdSyncHttp    *http,
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
 
-  stream = soup_session_send (http->session, msg, cancellable, &local_error);
-  if (stream == NULL)
+  /* The request runs under a cancellable of its own, cancelled by the caller's or by the
+   * deadline timer, so that the two can be told apart afterwards. */
+  request_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    chained = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
+                                     request_cancellable, NULL);
+  if (http->timer_context != NULL)
     {
-      count_metrics (http, msg);
-      set_transport_error (error, local_error, http->base_url);
+      deadline = g_timeout_source_new_seconds (http->timeout_s * 2);
+      g_source_set_callback (deadline, deadline_cb, request_cancellable, NULL);
+      g_source_attach (deadline, http->timer_context);
+    }
+
+  stream = soup_session_send (http->session, msg, request_cancellable, &local_error);
+  if (stream != NULL)
+    {
+      status = soup_message_get_status (msg);
+      if (out_status != NULL)
+        *out_status = status;
+      answer = read_body (http, msg, stream, request_cancellable, &local_error);
+      g_input_stream_close (stream, NULL, NULL);
+    }
+  if (deadline != NULL)
+    g_source_destroy (deadline);
+  if (chained != 0)
+    g_cancellable_disconnect (cancellable, chained);
+  count_metrics (http, msg);
+
+  if (answer == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_cancellable_is_cancelled (cancellable))
+        {
+          g_clear_error (&local_error);
+          g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_OFFLINE,
+                       _("The server %s is too slow: its answer did not arrive within %u "
+                         "seconds."), http->base_url, http->timeout_s * 2);
+        }
+      else if (local_error->domain == QD_SYNC_ERROR)
+        g_propagate_error (error, local_error);
+      else
+        set_transport_error (error, local_error, http->base_url);
       return NULL;
     }
-  status = soup_message_get_status (msg);
-  if (out_status != NULL)
-    *out_status = status;
-
-  answer = read_body (http, msg, stream, cancellable, error);
-  g_input_stream_close (stream, NULL, NULL);
-  count_metrics (http, msg);
-  if (answer == NULL)
-    return NULL;
   http->body_bytes_in += g_bytes_get_size (answer);
 
   if (status >= 200 && status < 300)

@@ -121,6 +121,16 @@ test_queue_order_invalid (Fixture       *f,
   g_assert_null (qd_store_queue_order (f->store, zero, 1, NULL, "2026-02-30", &error));
   g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  /* What core's order.submit codec refuses never reaches the outbox either. */
+  {
+    g_autofree char *long_note = g_strnfill (1001, 'x');
+    QdOrderLineInput ok[] = { { "p1", 10 } };
+
+    g_assert_null (qd_store_queue_order (f->store, ok, 1, long_note, NULL, &error));
+    g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "note"));
+    g_clear_error (&error);
+  }
 
   /* Nothing half-written. */
   g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM orders"), ==, 0);
