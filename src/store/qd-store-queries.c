@@ -510,6 +510,63 @@ qd_store_get_statement (QdStore     *self,
   return g_steal_pointer (&info);
 }
 
+/* Orders the server has not seen yet (waiting or being sent) created before the first day
+ * of the month after the period. Dealers send no payments: those are the brand's, posted
+ * through the admin API, so orders are all that can be missing from a statement. */
+static const char SQL_PENDING_BEFORE[] =
+  "SELECT count(*) FROM outbox WHERE state IN ('pending', 'claimed') "
+  "AND type LIKE 'order.%' AND created_at < ?1";
+
+/**
+ * qd_store_count_pending_for_period:
+ * @period: a statement period, `YYYY-MM`
+ * @out_count: (out): the number of order changes created up to the end of @period that
+ *   are still waiting to be sent
+ *
+ * A statement of @period should not be confirmed while the brand has not seen every order
+ * of that period: this counts what is still in the outbox.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qd_store_count_pending_for_period (QdStore     *self,
+                                   const char  *period,
+                                   guint       *out_count,
+                                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *next_month = NULL;
+  int year, month, rc;
+
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (period != NULL, FALSE);
+  g_return_val_if_fail (out_count != NULL, FALSE);
+
+  if (strlen (period) != 7 || sscanf (period, "%4d-%2d", &year, &month) != 2
+      || month < 1 || month > 12)
+    {
+      g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID,
+                   _("“%s” is not a statement period (YYYY-MM)."), period);
+      return FALSE;
+    }
+  if (month == 12)
+    next_month = g_strdup_printf ("%04d-01-01", year + 1);
+  else
+    next_month = g_strdup_printf ("%04d-%02d-01", year, month + 1);
+
+  stmt = _qd_store_stmt (self, SQL_PENDING_BEFORE, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, next_month, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_count = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _qd_store_db_error (self, rc, error);
+  return TRUE;
+}
+
 /* ---- credit ---------------------------------------------------------------------------- */
 
 static const char SQL_CREDIT_LIMIT[] = "SELECT credit_limit_fen FROM dealers WHERE id = ?1";

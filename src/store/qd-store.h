@@ -421,6 +421,11 @@ QdStatementInfo *qd_store_get_statement     (QdStore     *self,
                                              GPtrArray  **out_lines,
                                              GError     **error);
 
+gboolean         qd_store_count_pending_for_period (QdStore     *self,
+                                                    const char  *period,
+                                                    guint       *out_count,
+                                                    GError     **error);
+
 typedef struct
 {
   gint64 credit_limit_fen;
