@@ -567,6 +567,36 @@ qd_store_count_pending_for_period (QdStore     *self,
   return TRUE;
 }
 
+static const char SQL_DEALER_NAME[] = "SELECT name FROM dealers WHERE id = ?1";
+
+/**
+ * qd_store_dup_dealer_name:
+ * @dealer_id: a dealer id
+ *
+ * Returns: (transfer full) (nullable): the dealer's name as the brand calls it, for the
+ *   heading of a printed statement, or %NULL when the dealer is not in the cache
+ */
+char *
+qd_store_dup_dealer_name (QdStore    *self,
+                          const char *dealer_id)
+{
+  sqlite3_stmt *stmt;
+  char *name = NULL;
+
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
+
+  if (dealer_id == NULL)
+    return NULL;
+  stmt = _qd_store_stmt (self, SQL_DEALER_NAME, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, dealer_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    name = _qd_col_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return name;
+}
+
 /* ---- credit ---------------------------------------------------------------------------- */
 
 static const char SQL_CREDIT_LIMIT[] = "SELECT credit_limit_fen FROM dealers WHERE id = ?1";

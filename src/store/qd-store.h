@@ -421,6 +421,8 @@ QdStatementInfo *qd_store_get_statement     (QdStore     *self,
                                              GPtrArray  **out_lines,
                                              GError     **error);
 
+char            *qd_store_dup_dealer_name   (QdStore     *self,
+                                             const char  *dealer_id);
 gboolean         qd_store_count_pending_for_period (QdStore     *self,
                                                     const char  *period,
                                                     guint       *out_count,
