@@ -14,6 +14,7 @@ G_BEGIN_DECLS
  * QdAppError:
  * @QD_APP_ERROR_INVALID_URL: a server address the user typed is not an http(s) URL
  * @QD_APP_ERROR_SCREENSHOT: the window could not be rendered or saved as a PNG
+ * @QD_APP_ERROR_EXPORT: a statement could not be exported, printed or imported
  *
  * Error codes of %QD_APP_ERROR.
  */
@@ -21,6 +22,7 @@ typedef enum
 {
   QD_APP_ERROR_INVALID_URL,
   QD_APP_ERROR_SCREENSHOT,
+  QD_APP_ERROR_EXPORT,
 } QdAppError;
 
 GQuark qd_app_error_quark (void);
