@@ -357,6 +357,71 @@ qd_store_get_stock_report (QdStore     *self,
   return g_steal_pointer (&info);
 }
 
+static int
+carried_compare (gconstpointer a,
+                 gconstpointer b)
+{
+  const QdProductInfo *pa = *(QdProductInfo * const *) a;
+  const QdProductInfo *pb = *(QdProductInfo * const *) b;
+
+  return g_strcmp0 (pa->sku, pb->sku);
+}
+
+/* The products a dealer carries: every product it has ordered, and those of its latest
+ * stock report. The order_lines_product index makes the DISTINCT an index walk. */
+static const char SQL_CARRIED[] =
+  "SELECT product_id FROM order_lines GROUP BY product_id "
+  "UNION "
+  "SELECT l.product_id FROM stock_report_lines AS l WHERE l.report_id = "
+  "  (SELECT r.id FROM stock_reports AS r ORDER BY r.as_of DESC, r.rowid DESC LIMIT 1) "
+  "LIMIT ?1";
+
+/**
+ * qd_store_list_carried_products:
+ * @limit: the most products to return
+ *
+ * The products the Stock page offers a row for without a search.
+ *
+ * Returns: (transfer full) (element-type QdProductInfo): the products, by SKU; products
+ *   no longer in the catalog are left out
+ */
+GPtrArray *
+qd_store_list_carried_products (QdStore  *self,
+                                guint     limit,
+                                GError  **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) products = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
+
+  stmt = _qd_store_stmt (self, SQL_CARRIED, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, _qd_col_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _qd_store_db_error (self, rc, error);
+      return NULL;
+    }
+
+  products = g_ptr_array_new_with_free_func ((GDestroyNotify) qd_product_info_free);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      QdProductInfo *info = qd_store_get_product (self, g_ptr_array_index (ids, i), NULL);
+
+      if (info != NULL)
+        g_ptr_array_add (products, info);
+    }
+  g_ptr_array_sort (products, carried_compare);
+  return g_steal_pointer (&products);
+}
+
 /* ---- statements ------------------------------------------------------------------------ */
 
 void

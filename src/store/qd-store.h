@@ -375,6 +375,9 @@ typedef struct
   char   *expiry;
 } QdStockLineInfo;
 
+GPtrArray         *qd_store_list_carried_products (QdStore  *self,
+                                                   guint     limit,
+                                                   GError  **error);
 void               qd_stock_report_info_free (QdStockReportInfo *info);
 void               qd_stock_line_info_free   (QdStockLineInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdStockReportInfo, qd_stock_report_info_free)
