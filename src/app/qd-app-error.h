@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  * @QD_APP_ERROR_INVALID_URL: a server address the user typed is not an http(s) URL
  * @QD_APP_ERROR_SCREENSHOT: the window could not be rendered or saved as a PNG
  * @QD_APP_ERROR_EXPORT: a statement could not be exported, printed or imported
+ * @QD_APP_ERROR_STOCK: a stock report has problems (the message lists every one)
  *
  * Error codes of %QD_APP_ERROR.
  */
@@ -23,6 +24,7 @@ typedef enum
   QD_APP_ERROR_INVALID_URL,
   QD_APP_ERROR_SCREENSHOT,
   QD_APP_ERROR_EXPORT,
+  QD_APP_ERROR_STOCK,
 } QdAppError;
 
 GQuark qd_app_error_quark (void);

@@ -27,6 +27,7 @@ struct _QdWindow
   QdOrderPage *order_page;
   QdOrdersPage *orders_page;
   QdStatementsPage *statements_page;
+  QdStockPage *stock_page;
   QdSyncIndicator *sync_indicator;
   AdwToastOverlay *toast_overlay;
 
@@ -207,6 +208,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, order_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, orders_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, statements_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, stock_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, title_visible_changed_cb);
@@ -301,6 +303,8 @@ entities_changed_cb (QdWindow *self,
     qd_orders_page_reload (self->orders_page);
   if (kinds & (QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_DEALER))
     qd_statements_page_reload (self->statements_page);
+  if (kinds & (QD_ENTITY_KIND_STOCK_REPORT | QD_ENTITY_KIND_OUTBOX))
+    qd_stock_page_reload_history (self->stock_page);
 }
 
 static void
@@ -399,6 +403,8 @@ qd_window_init (QdWindow *self)
   g_signal_connect_object (qd_order_page_get_cart_pane (self->order_page), "order-queued",
                            G_CALLBACK (local_change_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->statements_page, "statement-changed",
+                           G_CALLBACK (local_change_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stock_page, "report-queued",
                            G_CALLBACK (local_change_cb), self, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), sync_entries,
@@ -561,4 +567,5 @@ qd_window_set_store (QdWindow *self,
   qd_order_page_set_store (self->order_page, store);
   qd_orders_page_set_store (self->orders_page, store);
   qd_statements_page_set_store (self->statements_page, store);
+  qd_stock_page_set_store (self->stock_page, store);
 }
