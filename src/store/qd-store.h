@@ -209,6 +209,10 @@ gboolean    qd_store_outbox_retry_later (QdStore      *self,
 gboolean    qd_store_outbox_discard     (QdStore      *self,
                                          const char   *mutation_id,
                                          GError      **error);
+gboolean    qd_store_add_audit_note     (QdStore      *self,
+                                         const char   *action,
+                                         const QdOutboxItem *item,
+                                         GError      **error);
 gboolean    qd_store_outbox_retry_now   (QdStore      *self,
                                          GError      **error);
 GPtrArray  *qd_store_outbox_list        (QdStore      *self,
