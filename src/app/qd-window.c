@@ -12,6 +12,7 @@
 #include "qd-orders-page.h"
 #include "qd-statements-page.h"
 #include "qd-stock-page.h"
+#include "qd-sync-centre.h"
 #include "qd-sync-indicator.h"
 #include "qd-window.h"
 
@@ -32,6 +33,8 @@ struct _QdWindow
   AdwToastOverlay *toast_overlay;
 
   /* owned */
+  QdStore *store;
+  QdSyncCentre *sync_centre;  /* weak: the open sync centre, if any */
   QdSyncEngine *engine;
   GSignalGroup *engine_signals;
   guint last_rejected;
@@ -166,6 +169,13 @@ qd_window_dispose (GObject *object)
     g_signal_group_set_target (self->engine_signals, NULL);
   g_clear_object (&self->engine_signals);
   g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  if (self->sync_centre != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->sync_centre), (gpointer *) &self->sync_centre);
+      gtk_window_destroy (GTK_WINDOW (self->sync_centre));
+      self->sync_centre = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (qd_window_parent_class)->dispose (object);
@@ -305,6 +315,57 @@ entities_changed_cb (QdWindow *self,
     qd_statements_page_reload (self->statements_page);
   if (kinds & (QD_ENTITY_KIND_STOCK_REPORT | QD_ENTITY_KIND_OUTBOX))
     qd_stock_page_reload_history (self->stock_page);
+  if (self->sync_centre != NULL)
+    qd_sync_centre_reload (self->sync_centre);
+}
+
+static void
+sync_centre_edit_cb (QdWindow   *self,
+                     const char *type,
+                     const char *entity_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Edit opens what the rejected change was about, where it can be corrected. */
+  if (g_strcmp0 (type, "order.submit") == 0)
+    fill_cart_from_order (self, entity_id, TRUE);
+  else if (g_strcmp0 (type, "stock_report.submit") == 0)
+    {
+      if (qd_stock_page_load_report (self->stock_page, entity_id, &error))
+        qd_window_set_page (self, "stock");
+      else
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    }
+  else if (g_str_has_prefix (type, "statement."))
+    {
+      if (qd_statements_page_show_statement (self->statements_page, entity_id))
+        qd_window_set_page (self, "statements");
+    }
+  else if (g_str_has_prefix (type, "order."))
+    qd_window_set_page (self, "orders");
+  if (self->sync_centre != NULL)
+    gtk_window_close (GTK_WINDOW (self->sync_centre));
+}
+
+static void
+show_sync_centre_activated_cb (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  QdWindow *self = QD_WINDOW (user_data);
+
+  if (self->sync_centre == NULL)
+    {
+      self->sync_centre = qd_sync_centre_new (GTK_WINDOW (self), self->store);
+      g_object_add_weak_pointer (G_OBJECT (self->sync_centre), (gpointer *) &self->sync_centre);
+      g_signal_connect_object (self->sync_centre, "edit", G_CALLBACK (sync_centre_edit_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync_centre, "retry", G_CALLBACK (local_change_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  else
+    qd_sync_centre_reload (self->sync_centre);
+  gtk_window_present (GTK_WINDOW (self->sync_centre));
 }
 
 static void
@@ -328,6 +389,7 @@ rejected_count_changed_cb (QdWindow *self)
 static const GActionEntry sync_entries[] = {
   { "sync-now", sync_now_activated_cb },
   { "show-rejected", show_rejected_activated_cb },
+  { "show-sync-centre", show_sync_centre_activated_cb },
 };
 
 /**
@@ -568,4 +630,18 @@ qd_window_set_store (QdWindow *self,
   qd_orders_page_set_store (self->orders_page, store);
   qd_statements_page_set_store (self->statements_page, store);
   qd_stock_page_set_store (self->stock_page, store);
+  g_set_object (&self->store, store);
+}
+
+/**
+ * qd_window_get_sync_centre:
+ * @self: a #QdWindow
+ *
+ * Returns: (transfer none) (nullable): the sync centre when it is open
+ */
+QdSyncCentre *
+qd_window_get_sync_centre (QdWindow *self)
+{
+  g_return_val_if_fail (QD_IS_WINDOW (self), NULL);
+  return self->sync_centre;
 }

@@ -8,6 +8,7 @@
 
 #include "qd-application.h"
 #include "qd-store.h"
+#include "qd-sync-centre.h"
 #include "qd-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,7 @@ void          qd_window_set_store       (QdWindow      *self,
                                          QdStore       *store);
 void          qd_window_set_sync_engine (QdWindow      *self,
                                          QdSyncEngine  *engine);
+QdSyncCentre *qd_window_get_sync_centre (QdWindow     *self);
 void          qd_window_add_toast       (QdWindow      *self,
                                          AdwToast      *toast);
 
