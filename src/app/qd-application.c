@@ -371,6 +371,9 @@ qd_application_activate (GApplication *app)
 
   if (first && page != NULL && *page != '\0')
     qd_window_set_page (QD_WINDOW (window), page);
+  /* The screenshot script shows an order's detail. */
+  if (first && g_getenv ("QUDAO_SCREENSHOT_ORDER") != NULL)
+    qd_window_show_order (QD_WINDOW (window), g_getenv ("QUDAO_SCREENSHOT_ORDER"));
 
   gtk_window_present (window);
 

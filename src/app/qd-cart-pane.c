@@ -418,6 +418,7 @@ line_row_new (QdCartPane *self,
   g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), remove);
 
+  g_object_set_data (G_OBJECT (row), "qty-spin", spin);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), text_box);
   return row;
 }
@@ -550,6 +551,31 @@ qd_cart_pane_begin_add (QdCartPane *self,
   show_hint (self, NULL);
   update_add_box (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->add_qty_spin));
+}
+
+/**
+ * qd_cart_pane_set_candidate:
+ * @self: a #QdCartPane
+ * @product: (nullable): the product selected in the catalog
+ *
+ * Shows @product in the quantity box without moving the focus, so that the selected row
+ * can be added with the Add button (or a click, or assistive technology).
+ */
+void
+qd_cart_pane_set_candidate (QdCartPane *self,
+                            QdProduct  *product)
+{
+  g_return_if_fail (QD_IS_CART_PANE (self));
+  g_return_if_fail (product == NULL || QD_IS_PRODUCT (product));
+
+  if (product != NULL && *qd_product_get_id (product) == '\0')
+    product = NULL;
+  if (product == self->adding
+      || (product != NULL && self->adding != NULL
+          && g_strcmp0 (qd_product_get_id (product), qd_product_get_id (self->adding)) == 0))
+    return;
+  g_set_object (&self->adding, product);
+  update_add_box (self);
 }
 
 /**
@@ -741,6 +767,23 @@ qd_cart_pane_load_order (QdCartPane  *self,
   return TRUE;
 }
 
+/* A quantity typed into a line and not yet confirmed (no Enter, no focus change: the
+ * user pressed Ctrl+Enter right away, or assistive technology set the text) counts. */
+static void
+commit_typed_quantities (QdCartPane *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->lines_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkSpinButton *spin = g_object_get_data (G_OBJECT (row), "qty-spin");
+
+      /* Emits value-changed, which saves the line, when the text differs. */
+      if (spin != NULL)
+        gtk_spin_button_update (spin);
+    }
+}
+
 /**
  * qd_cart_pane_submit:
  * @self: a #QdCartPane
@@ -763,6 +806,7 @@ qd_cart_pane_submit (QdCartPane  *self,
 
   g_return_val_if_fail (QD_IS_CART_PANE (self), NULL);
 
+  commit_typed_quantities (self);
   if (self->store == NULL || self->lines->len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -842,6 +886,7 @@ qd_cart_pane_confirm_submit (QdCartPane *self)
 
   g_return_if_fail (QD_IS_CART_PANE (self));
 
+  commit_typed_quantities (self);
   if (!self->can_submit)
     {
       gtk_widget_error_bell (GTK_WIDGET (self));

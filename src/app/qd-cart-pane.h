@@ -19,6 +19,8 @@ void        qd_cart_pane_set_store        (QdCartPane  *self,
 void        qd_cart_pane_reload           (QdCartPane  *self);
 void        qd_cart_pane_begin_add        (QdCartPane  *self,
                                            QdProduct   *product);
+void        qd_cart_pane_set_candidate    (QdCartPane  *self,
+                                           QdProduct   *product);
 gboolean    qd_cart_pane_add              (QdCartPane  *self,
                                            const char  *product_id,
                                            gint64       qty,

@@ -154,6 +154,17 @@ catalog_activate_cb (QdOrderPage *self,
 }
 
 static void
+selected_item_changed_cb (QdOrderPage *self)
+{
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
+
+  if (selection == NULL)
+    return;
+  qd_cart_pane_set_candidate (self->cart_pane,
+                              gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection)));
+}
+
+static void
 order_queued_cb (QdOrderPage *self,
                  const char  *order_id)
 {
@@ -223,7 +234,8 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
         text = _("no price");
       break;
     case COL_LAST_ORDERED:
-      text = qd_product_get_last_ordered (p);
+      /* A dash rather than nothing, so that a screen reader says something. */
+      text = qd_product_get_last_ordered (p) != NULL ? qd_product_get_last_ordered (p) : "—";
       break;
     }
   gtk_label_set_text (label, text != NULL ? text : "");
@@ -362,14 +374,15 @@ qd_order_page_init (QdOrderPage *self)
   fill_categories (self);
 
   /* Fixed widths: a column view over a lazy model must not measure every row. The name
-   * gets the room left over; narrow windows scroll sideways. */
-  add_column (self, COL_NAME, _("Name"), TRUE, 150);
-  add_column (self, COL_SPEC, _("Spec"), FALSE, 100);
-  add_column (self, COL_SKU, _("SKU"), FALSE, 96);
-  add_column (self, COL_UNIT, _("Unit"), FALSE, 48);
-  add_column (self, COL_PACK, _("Pack"), FALSE, 52);
-  add_column (self, COL_PRICE, _("Your Price"), FALSE, 90);
-  add_column (self, COL_LAST_ORDERED, _("Last Ordered"), FALSE, 104);
+   * gets the room left over; narrow windows scroll sideways, so what a dealer decides
+   * with (name, spec, price, pack) comes first. */
+  add_column (self, COL_NAME, _("Name"), TRUE, 140);
+  add_column (self, COL_SPEC, _("Spec"), FALSE, 96);
+  add_column (self, COL_PRICE, _("Your Price"), FALSE, 84);
+  add_column (self, COL_PACK, _("Pack"), FALSE, 48);
+  add_column (self, COL_UNIT, _("Unit"), FALSE, 44);
+  add_column (self, COL_SKU, _("SKU"), FALSE, 88);
+  add_column (self, COL_LAST_ORDERED, _("Last Ordered"), FALSE, 96);
 
   g_signal_connect_swapped (self, "map", G_CALLBACK (page_mapped_cb), self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.submit", FALSE);
@@ -398,6 +411,8 @@ qd_order_page_set_store (QdOrderPage *self,
 
       self->model = qd_product_list_model_new (store);
       selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+      g_signal_connect_object (selection, "notify::selected-item",
+                               G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_column_view_set_model (self->catalog_view, GTK_SELECTION_MODEL (selection));
       gtk_stack_set_visible_child_name (self->stack, "catalog");
     }

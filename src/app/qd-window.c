@@ -306,8 +306,10 @@ static void
 entities_changed_cb (QdWindow *self,
                      guint     kinds)
 {
+  /* The outbox too: a rejected order no longer counts against the credit. */
   if (kinds & (QD_ENTITY_KIND_PRODUCT | QD_ENTITY_KIND_PRICE | QD_ENTITY_KIND_DEALER
-               | QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_PAYMENT))
+               | QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_PAYMENT
+               | QD_ENTITY_KIND_OUTBOX))
     qd_order_page_reload (self->order_page);
   if (kinds & (QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_PRODUCT))
     qd_orders_page_reload (self->orders_page);
@@ -644,4 +646,22 @@ qd_window_get_sync_centre (QdWindow *self)
 {
   g_return_val_if_fail (QD_IS_WINDOW (self), NULL);
   return self->sync_centre;
+}
+
+/**
+ * qd_window_show_order:
+ * @self: a #QdWindow
+ * @order_id: an order in the cache
+ *
+ * Shows the Orders page with the detail of @order_id (the screenshot script uses this).
+ */
+void
+qd_window_show_order (QdWindow   *self,
+                      const char *order_id)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (order_id != NULL);
+
+  qd_window_set_page (self, "orders");
+  qd_orders_page_show_order (self->orders_page, order_id);
 }

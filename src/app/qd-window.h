@@ -32,5 +32,7 @@ void          qd_window_set_sync_engine (QdWindow      *self,
 QdSyncCentre *qd_window_get_sync_centre (QdWindow     *self);
 void          qd_window_add_toast       (QdWindow      *self,
                                          AdwToast      *toast);
+void          qd_window_show_order      (QdWindow      *self,
+                                         const char    *order_id);
 
 G_END_DECLS
