@@ -40,6 +40,7 @@ struct _QdStatementsPage
   /* owned */
   QdStore *store;
   GListStore *lines;
+  GtkMultiSelection *selection;  /* the lines picked for a dispute */
   QdStatementInfo *shown;
   guint pending_orders;
 };
@@ -55,7 +56,6 @@ static guint signals[N_SIGNALS];
 
 typedef enum
 {
-  COL_SELECT,
   COL_DATE,
   COL_KIND,
   COL_REF,
@@ -193,6 +193,17 @@ row_activated_cb (QdStatementsPage *self,
 
   if (id != NULL && qd_statements_page_show_statement (self, id))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+row_selected_cb (QdStatementsPage *self,
+                 GtkListBoxRow    *row)
+{
+  const char *id = row != NULL ? g_object_get_data (G_OBJECT (row), "statement-id") : NULL;
+
+  /* Selecting with the keyboard (or an assistive technology) shows the detail too. */
+  if (id != NULL && (self->shown == NULL || g_strcmp0 (id, self->shown->id) != 0))
+    qd_statements_page_show_statement (self, id);
 }
 
 /* ---- the detail -------------------------------------------------------------------------- */
@@ -339,6 +350,7 @@ qd_statements_page_show_statement (QdStatementsPage *self,
   g_autoptr(GPtrArray) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree gpointer *items = NULL;
+  g_autoptr(GHashTable) ticked = NULL;
   g_autofree char *title = NULL;
   g_autofree char *opening = NULL;
   g_autofree char *closing = NULL;
@@ -361,14 +373,42 @@ qd_statements_page_show_statement (QdStatementsPage *self,
 
   /* The list model owns the lines from here: one item each, added in one splice so a
    * 5,000-line statement costs one items-changed. */
+  /* A sync that reloads the shown statement keeps the lines the user ticked. */
+  if (self->shown != NULL && g_strcmp0 (self->shown->id, statement_id) == 0)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->lines));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(QdStatementLineItem) old = g_list_model_get_item (G_LIST_MODEL (self->lines), i);
+
+          if (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), i))
+            {
+              if (ticked == NULL)
+                ticked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+              g_hash_table_add (ticked, g_strdup (qd_statement_line_item_get_info (old)->line_id));
+            }
+        }
+    }
   g_ptr_array_set_free_func (lines, NULL);
   items = g_ptr_array_steal (lines, &n_lines);
   for (gsize i = 0; i < n_lines; i++)
-    items[i] = qd_statement_line_item_new (items[i]);
+    {
+      QdStatementLineInfo *line = items[i];
+
+      items[i] = qd_statement_line_item_new (line);
+      if (ticked != NULL && g_hash_table_contains (ticked, line->line_id))
+        qd_statement_line_item_set_selected (items[i], TRUE);
+    }
   g_list_store_splice (self->lines, 0, g_list_model_get_n_items (G_LIST_MODEL (self->lines)),
                        items, n_lines);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   for (gsize i = 0; i < n_lines; i++)
-    g_object_unref (items[i]);
+    {
+      if (qd_statement_line_item_get_selected (items[i]))
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), i, FALSE);
+      g_object_unref (items[i]);
+    }
 
   g_clear_pointer (&self->shown, qd_statement_info_free);
   self->shown = g_steal_pointer (&info);
@@ -395,40 +435,19 @@ qd_statements_page_show_statement (QdStatementsPage *self,
 /* ---- the lines' columns ----------------------------------------------------------------- */
 
 static void
-check_toggled_cb (GtkCheckButton *check,
-                  GtkListItem    *list_item)
-{
-  QdStatementLineItem *item = gtk_list_item_get_item (list_item);
-
-  if (item != NULL)
-    qd_statement_line_item_set_selected (item, gtk_check_button_get_active (check));
-}
-
-static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           gpointer                  user_data)
 {
   Column column = GPOINTER_TO_INT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+  gboolean right = column == COL_AMOUNT || column == COL_BALANCE;
 
-  if (column == COL_SELECT)
-    {
-      GtkWidget *check = gtk_check_button_new ();
-
-      g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), list_item);
-      gtk_list_item_set_child (list_item, check);
-    }
-  else
-    {
-      GtkWidget *label = gtk_label_new (NULL);
-      gboolean right = column == COL_AMOUNT || column == COL_BALANCE;
-
-      gtk_label_set_xalign (GTK_LABEL (label), right ? 1.0 : 0.0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      if (right)
-        gtk_widget_add_css_class (label, "amount");
-      gtk_list_item_set_child (list_item, label);
-    }
+  gtk_label_set_xalign (GTK_LABEL (label), right ? 1.0 : 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (right)
+    gtk_widget_add_css_class (label, "amount");
+  gtk_list_item_set_child (list_item, label);
 }
 
 static void
@@ -444,19 +463,6 @@ bind_cb (GtkSignalListItemFactory *factory,
 
   switch (column)
     {
-    case COL_SELECT:
-      {
-        g_autofree char *name = NULL;
-
-        gtk_check_button_set_active (GTK_CHECK_BUTTON (child),
-                                     qd_statement_line_item_get_selected (item));
-        /* Translators: the accessible name of a line's check box on a statement. */
-        name = g_strdup_printf (_("Dispute line %s %s"), line->date,
-                                line->ref != NULL ? line->ref : "");
-        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-        return;
-      }
     case COL_DATE:
       gtk_label_set_text (GTK_LABEL (child), line->date);
       return;
@@ -669,7 +675,7 @@ dispute_activated_cb (GtkWidget  *widget,
       g_autofree char *title = NULL;
       GtkWidget *row;
 
-      if (!qd_statement_line_item_get_selected (item))
+      if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), i))
         continue;
       amount = qd_money_format (line->amount_fen, 0);
       /* Translators: a disputed line in the dispute dialog: date, reference, amount. */
@@ -687,7 +693,7 @@ dispute_activated_cb (GtkWidget  *widget,
       g_ptr_array_unref (entries);
       g_object_ref_sink (box);
       g_object_unref (box);
-      add_toast (self, _("Tick the lines you disagree with first"));
+      add_toast (self, _("Select the lines you disagree with first (Ctrl+click)"));
       return;
     }
 
@@ -804,6 +810,11 @@ export_activated_cb (GtkWidget  *widget,
   /* Translators: the suggested file name of an exported statement (no extension). */
   name = g_strdup_printf ("%s-%s.%s", _("statement"), self->shown->period, pdf ? "pdf" : "csv");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  {
+    g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), home, NULL);
+  }
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_object_set_data (G_OBJECT (chooser), "pdf", GINT_TO_POINTER (pdf));
   g_signal_connect_object (chooser, "response", G_CALLBACK (save_response_cb), self, 0);
@@ -835,6 +846,7 @@ qd_statements_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_STATEMENTS_PAGE);
   g_clear_object (&self->store);
+  g_clear_object (&self->selection);
   g_clear_object (&self->lines);
   g_clear_pointer (&self->shown, qd_statement_info_free);
 
@@ -872,6 +884,7 @@ qd_statements_page_class_init (QdStatementsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, closing_label);
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, lines_view);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "statements.confirm", NULL,
                                    confirm_activated_cb);
@@ -888,19 +901,16 @@ qd_statements_page_class_init (QdStatementsPageClass *klass)
 static void
 qd_statements_page_init (QdStatementsPage *self)
 {
-  g_autoptr(GtkNoSelection) selection = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The bin's own child is not bound as a template child: disposing the template would
    * unparent it behind AdwBin's back. */
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
 
   self->lines = g_list_store_new (QD_TYPE_STATEMENT_LINE_ITEM);
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->lines)));
-  gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (selection));
-
-  /* Translators: the heading of the column of check boxes to pick lines to dispute. */
-  add_column (self, COL_SELECT, C_("statement column", "Dispute"), FALSE);
+  /* Lines are picked for a dispute by selecting them (Ctrl+click, Shift+click, Ctrl+A):
+   * a multi-selection, which keyboard and assistive technologies can drive. */
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->lines)));
+  gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
   add_column (self, COL_DATE, _("Date"), FALSE);
   add_column (self, COL_KIND, _("Type"), FALSE);
   add_column (self, COL_REF, _("Reference"), TRUE);
@@ -960,4 +970,24 @@ qd_statements_page_get_notice (QdStatementsPage *self)
 {
   g_return_val_if_fail (QD_IS_STATEMENTS_PAGE (self), NULL);
   return gtk_label_get_text (self->detail_notice);
+}
+
+/**
+ * qd_statements_page_select_line:
+ * @position: a line of the shown statement
+ * @selected: whether it is picked for a dispute
+ *
+ * As Ctrl+click on the line does.
+ */
+void
+qd_statements_page_select_line (QdStatementsPage *self,
+                                guint             position,
+                                gboolean          selected)
+{
+  g_return_if_fail (QD_IS_STATEMENTS_PAGE (self));
+
+  if (selected)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, FALSE);
+  else
+    gtk_selection_model_unselect_item (GTK_SELECTION_MODEL (self->selection), position);
 }

@@ -20,6 +20,9 @@ gboolean    qd_statements_page_show_statement (QdStatementsPage *self,
                                                const char       *statement_id);
 const char *qd_statements_page_get_shown_id   (QdStatementsPage *self);
 GListModel *qd_statements_page_get_lines      (QdStatementsPage *self);
+void        qd_statements_page_select_line (QdStatementsPage *self,
+                                            guint             position,
+                                            gboolean          selected);
 const char *qd_statements_page_get_notice     (QdStatementsPage *self);
 gboolean    qd_statements_page_export_csv     (QdStatementsPage *self,
                                                const char       *path,

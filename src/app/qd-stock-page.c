@@ -601,6 +601,16 @@ qd_stock_page_add_product (QdStockPage  *self,
 
 /* ---- adding by search ---------------------------------------------------------------------- */
 
+static void add_result (QdStockPage *self,
+                        GtkWidget   *row);
+
+static void
+result_add_clicked_cb (QdStockPage *self,
+                       GtkButton   *button)
+{
+  add_result (self, g_object_get_data (G_OBJECT (button), "row"));
+}
+
 static void
 add_search_changed_cb (QdStockPage *self)
 {
@@ -622,10 +632,21 @@ add_search_changed_cb (QdStockPage *self)
       QdProductInfo *info = g_ptr_array_index (products, i);
       GtkWidget *row = adw_action_row_new ();
 
+      GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add"));
+      g_autofree char *add_name = g_strdup_printf (_("Add %s to the report"), info->name);
+
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), info->name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), info->sku);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "product-id", g_strdup (info->id), g_free);
+      /* A button too, so the row is reachable with Tab and by assistive technologies. */
+      gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (add, "flat");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      add_name, -1);
+      g_object_set_data (G_OBJECT (add), "row", row);
+      g_signal_connect_swapped (add, "clicked", G_CALLBACK (result_add_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), add);
       gtk_list_box_append (self->results_list, row);
     }
   gtk_revealer_set_reveal_child (self->results_revealer, products != NULL && products->len > 0);
@@ -752,8 +773,9 @@ qd_stock_page_submit (QdStockPage  *self,
 
       /* Translators: names a row in the list of problems: SKU and product name. */
       label = g_strdup_printf (_("%s %s"), qd_stock_row_get_sku (row), qd_stock_row_get_name (row));
-      /* A row left empty is not counted: it is not part of the report. */
-      if (is_blank (qty_text) && (!lot_tracked || (is_blank (lot) && is_blank (expiry_text))))
+      /* A row without a quantity is not counted and not part of the report, even with the
+       * lot and expiry the last report left in it. */
+      if (is_blank (qty_text))
         continue;
 
 #define PROBLEM(...) \
@@ -1013,28 +1035,33 @@ qd_stock_page_show_import (QdStockPage   *self,
   return dialog;
 }
 
-static void
-open_response_cb (GtkNativeDialog *chooser,
-                  int              response,
-                  QdStockPage     *self)
+/**
+ * qd_stock_page_import_file:
+ * @file: a dealer's stock CSV
+ *
+ * Reads @file and shows its import preview (or says why it cannot be imported). This is
+ * what "Import CSV…" does after the file chooser, and what opening a CSV with Qudao does.
+ */
+void
+qd_stock_page_import_file (QdStockPage *self,
+                           GFile       *file)
 {
-  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(QdStockImport) import = NULL;
   g_autofree char *data = NULL;
   g_autofree char *name = NULL;
   gsize length = 0;
 
-  if (response != GTK_RESPONSE_ACCEPT)
-    goto out;
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file == NULL)
-    goto out;
+  g_return_if_fail (QD_IS_STOCK_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->store == NULL)
+    return;
   name = g_file_get_basename (file);
   if (!g_file_load_contents (file, NULL, &data, &length, NULL, &error))
     {
       set_message (self, error->message);
-      goto out;
+      return;
     }
   import = qd_stock_page_preview_import (self, data, length, &error);
   if (import == NULL)
@@ -1043,10 +1070,22 @@ open_response_cb (GtkNativeDialog *chooser,
                                                error->message);
 
       set_message (self, text);
-      goto out;
+      return;
     }
   qd_stock_page_show_import (self, import, name);
-out:
+}
+
+static void
+open_response_cb (GtkNativeDialog *chooser,
+                  int              response,
+                  QdStockPage     *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    qd_stock_page_import_file (self, file);
   g_object_unref (chooser);
 }
 
@@ -1070,6 +1109,12 @@ import_activated_cb (GtkWidget  *widget,
   gtk_file_filter_add_pattern (filter, "*.CSV");
   gtk_file_filter_add_pattern (filter, "*.txt");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  {
+    /* Dealers' systems export into their home or Documents folder, not "Recent". */
+    g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
+
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), home, NULL);
+  }
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (open_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

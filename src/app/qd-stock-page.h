@@ -39,6 +39,8 @@ QdStockImport *qd_stock_page_preview_import (QdStockPage *self,
 GtkWidget  *qd_stock_page_show_import   (QdStockPage   *self,
                                          QdStockImport *import,
                                          const char    *name);
+void        qd_stock_page_import_file   (QdStockPage   *self,
+                                         GFile         *file);
 void        qd_stock_page_accept_import (QdStockPage   *self,
                                          QdStockImport *import);
 gboolean    qd_stock_page_load_report   (QdStockPage   *self,

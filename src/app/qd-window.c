@@ -636,6 +636,24 @@ qd_window_set_store (QdWindow *self,
 }
 
 /**
+ * qd_window_import_stock_file:
+ * @self: a #QdWindow
+ * @file: a stock CSV
+ *
+ * Shows the Stock page with the import preview of @file ("qudao stock.csv").
+ */
+void
+qd_window_import_stock_file (QdWindow *self,
+                             GFile    *file)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  qd_window_set_page (self, "stock");
+  qd_stock_page_import_file (self->stock_page, file);
+}
+
+/**
  * qd_window_get_sync_centre:
  * @self: a #QdWindow
  *

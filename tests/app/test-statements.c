@@ -245,15 +245,15 @@ test_dispute_two_lines (Fixture       *f,
 
   g_assert_true (qd_statements_page_show_statement (f->page, "st_10"));
 
-  /* Nothing ticked: no dialog, a hint instead. */
+  /* Nothing selected: no dialog, a hint instead. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "statements.dispute", NULL));
   g_assert_null (find_dialog ());
 
   lines = qd_statements_page_get_lines (f->page);
   a = g_list_model_get_item (lines, 1);
   b = g_list_model_get_item (lines, 4);
-  qd_statement_line_item_set_selected (a, TRUE);
-  qd_statement_line_item_set_selected (b, TRUE);
+  qd_statements_page_select_line (f->page, 1, TRUE);
+  qd_statements_page_select_line (f->page, 4, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "statements.dispute", NULL));
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
