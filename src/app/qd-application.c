@@ -374,6 +374,9 @@ qd_application_activate (GApplication *app)
   /* The screenshot script shows an order's detail. */
   if (first && g_getenv ("QUDAO_SCREENSHOT_ORDER") != NULL)
     qd_window_show_order (QD_WINDOW (window), g_getenv ("QUDAO_SCREENSHOT_ORDER"));
+  /* … and a statement's detail. */
+  if (first && g_getenv ("QUDAO_SCREENSHOT_STATEMENT") != NULL)
+    qd_window_show_statement (QD_WINDOW (window), g_getenv ("QUDAO_SCREENSHOT_STATEMENT"));
 
   gtk_window_present (window);
 

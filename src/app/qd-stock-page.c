@@ -390,14 +390,15 @@ setup_cb (GtkSignalListItemFactory *factory,
     case COL_FLAG:
       child = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (child), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      if (column != COL_FLAG)
+        gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
       g_object_set_data (G_OBJECT (child), "page", self);
       break;
     case COL_LOT:
     case COL_EXPIRY:
     case COL_QTY:
       child = gtk_entry_new ();
-      gtk_editable_set_width_chars (GTK_EDITABLE (child), column == COL_LOT ? 12 : 10);
+      gtk_editable_set_width_chars (GTK_EDITABLE (child), column == COL_QTY ? 5 : 8);
       if (column == COL_QTY)
         gtk_entry_set_input_purpose (GTK_ENTRY (child), GTK_INPUT_PURPOSE_DIGITS);
       if (column == COL_EXPIRY)
@@ -522,7 +523,7 @@ static void
 add_column (QdStockPage *self,
             Column       column,
             const char  *title,
-            gboolean     expand)
+            int          fixed_width)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *col;
@@ -532,7 +533,11 @@ add_column (QdStockPage *self,
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
   col = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (col, expand);
+  /* Fixed widths for the codes, dates and numbers; the product name takes the rest. */
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (col, fixed_width);
+  else
+    gtk_column_view_column_set_expand (col, TRUE);
   gtk_column_view_column_set_resizable (col, TRUE);
   gtk_column_view_append_column (self->grid, col);
   g_object_unref (col);
@@ -1243,13 +1248,13 @@ qd_stock_page_init (QdStockPage *self)
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->rows)));
   gtk_column_view_set_model (self->grid, GTK_SELECTION_MODEL (selection));
 
-  add_column (self, COL_SKU, _("SKU"), FALSE);
-  add_column (self, COL_NAME, _("Product"), TRUE);
-  add_column (self, COL_LOT, _("Lot"), FALSE);
-  add_column (self, COL_EXPIRY, _("Expiry"), FALSE);
-  add_column (self, COL_QTY, _("Quantity"), FALSE);
-  add_column (self, COL_FLAG, "", FALSE);
-  add_column (self, COL_ACTIONS, "", FALSE);
+  add_column (self, COL_SKU, _("SKU"), 110);
+  add_column (self, COL_NAME, _("Product"), 0);
+  add_column (self, COL_LOT, _("Lot"), 120);
+  add_column (self, COL_EXPIRY, _("Expiry"), 120);
+  add_column (self, COL_QTY, _("Quantity"), 90);
+  add_column (self, COL_FLAG, "", 170);
+  add_column (self, COL_ACTIONS, "", 90);
 
   qd_stock_page_set_as_of (self, now);
   update_summary (self);

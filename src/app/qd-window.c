@@ -636,6 +636,24 @@ qd_window_set_store (QdWindow *self,
 }
 
 /**
+ * qd_window_show_statement:
+ * @self: a #QdWindow
+ * @statement_id: a statement in the cache
+ *
+ * Shows the Statements page with the detail of @statement_id.
+ */
+void
+qd_window_show_statement (QdWindow   *self,
+                          const char *statement_id)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (statement_id != NULL);
+
+  qd_window_set_page (self, "statements");
+  qd_statements_page_show_statement (self->statements_page, statement_id);
+}
+
+/**
  * qd_window_import_stock_file:
  * @self: a #QdWindow
  * @file: a stock CSV

@@ -29,6 +29,8 @@ void          qd_window_set_store       (QdWindow      *self,
                                          QdStore       *store);
 void          qd_window_set_sync_engine (QdWindow      *self,
                                          QdSyncEngine  *engine);
+void          qd_window_show_statement  (QdWindow      *self,
+                                         const char    *statement_id);
 void          qd_window_import_stock_file (QdWindow    *self,
                                            GFile       *file);
 QdSyncCentre *qd_window_get_sync_centre (QdWindow     *self);
