@@ -120,7 +120,15 @@ qd_stock_import_new (QdStore     *store,
   lookup.by_sku = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          product_info_free0);
   lookup.by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  /* One read transaction around the lookups: one snapshot, one file lock. */
+  if (!qd_store_begin_read (store, error))
+    {
+      g_hash_table_unref (lookup.by_id);
+      g_hash_table_unref (lookup.by_sku);
+      return NULL;
+    }
   csv = qd_stock_csv_validate (data, length, as_of, lookup_cb, &lookup, error);
+  qd_store_end_read (store);
   if (csv == NULL)
     {
       g_hash_table_unref (lookup.by_id);

@@ -61,6 +61,10 @@ QdStore    *qd_store_open              (const char   *path,
 const char *qd_store_get_path          (QdStore      *self);
 int         qd_store_get_schema_version (QdStore     *self);
 
+gboolean    qd_store_begin_read        (QdStore      *self,
+                                        GError      **error);
+void        qd_store_end_read          (QdStore      *self);
+
 /* ---- sync metadata ------------------------------------------------------------------ */
 
 char       *qd_store_dup_meta          (QdStore      *self,
