@@ -710,9 +710,13 @@ as_of_changed_cb (QdStockPage *self)
   else
     gtk_widget_add_css_class (GTK_WIDGET (self->as_of_entry), "error");
 
-  /* The expiry flags are relative to the stock date. */
-  gtk_widget_queue_draw (GTK_WIDGET (self->grid));
-  g_list_model_items_changed (G_LIST_MODEL (self->rows), 0, 0, 0);
+  /* The expiry flags are relative to the stock date: rebind the rows to redraw them. */
+  if (self->rows != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+
+      g_list_model_items_changed (G_LIST_MODEL (self->rows), 0, n, n);
+    }
 }
 
 void
