@@ -3,13 +3,10 @@
 """UI scenario of a dealer's month end against a real qudao-server --demo (issue 6): a stock
 report with a lot-tracked product entered and submitted while the server is stopped, synced
 and found on the server; a GB18030 CSV with three bad lines opened with Qudao, each bad line
-reported in the import preview, the good lines imported. Drives the real qudao binary
-through AT-SPI. Prints TAP.
-
-Confirm, dispute, the stale version and the PDF export are covered by the widget tests
-(tests/app/test-statements.c) on a real store; driven through AT-SPI here, the Dispute
-button did not open its dialog (not yet understood), so those steps are not in this
-scenario yet."""
+reported in the import preview; two statement lines disputed; the brand revises the
+statement (admin API) and a confirmation of the old version is shown as stale; the new
+version confirmed; the statement exported to PDF through GtkPrintOperation and its text
+checked with pdftotext. Drives the real qudao binary through AT-SPI. Prints TAP."""
 import datetime
 import json
 import os
@@ -33,11 +30,19 @@ results = []
 state = {}
 
 
-def step(name):
+def step(name, todo=None):
     def wrap(func):
-        results.append((name, func))
+        results.append((name, func, todo))
         return func
     return wrap
+
+
+# Driven through AT-SPI, "Dispute Selected Lines…" opens no dialog although two lines are
+# selected (the widget tests, tests/app/test-statements.c, dispute, confirm, see the stale
+# version and export the PDF on a real store). Not yet understood: until it is, these
+# steps are reported as TAP TODO, so they run and say what fails without failing the suite.
+STATEMENT_TODO = 'the Dispute dialog does not open through AT-SPI yet'
+
 
 
 # ---- the server ----------------------------------------------------------------------
@@ -151,6 +156,35 @@ def changes(username, password=PASSWORD):
             return out
 
 
+def admin_token():
+    return api('/session', {'username': 'admin', 'password': PASSWORD})['token']
+
+
+def dialog_with(button_text):
+    """A dialog window (not the main window) with a response button labelled button_text.
+    A message dialog has no title of its own: its accessible name may be the app's."""
+    return q.wait_for(lambda: next((w for w in q.children(state['app'].node)
+                                    if w is not None and button(w, button_text) is not None
+                                    and w != state['win']), None),
+                      f'a dialog with “{button_text}”')
+
+
+def select_statement(period):
+    win = state['win']
+    lst = q.wait_for(lambda: q.find(win, 'list', 'Statements'), 'the Statements list')
+
+    def find():
+        for i, row in enumerate(q.children(lst)):
+            if any(q.name(c) == period for c in q.walk(row)):
+                return (i,)
+        return None
+    index, = q.wait_for(find, f'the statement of {period} in the list')
+    sel = lst.get_selection_iface()
+    assert sel is not None, 'the Statements list offers no AT-SPI selection'
+    sel.select_child(index)
+    q.wait_for(lambda: f'Statement {period}' in labels(win), f'the detail of {period}')
+
+
 # ---- steps -----------------------------------------------------------------------------
 
 @step('sign in as dealer1')
@@ -239,6 +273,100 @@ def csv_import():
                            for n in q.walk(win)), 'the imported lot row in the grid')
 
 
+@step('two lines of the issued statement are disputed', todo=STATEMENT_TODO)
+def dispute():
+    win = state['win']
+    period = state['statement']['period']
+    show_page('Statements')
+    select_statement(period)
+    assert len(state['statement']['lines']) >= 2, 'the demo statement has fewer than two lines'
+    # Lines are picked by selecting them (Ctrl+click): the AT-SPI selection of the list.
+    table = q.find(win, 'tree table', 'Statement lines')
+    lst = next(n for n in q.walk(table) if q.role(n) == 'list')
+    sel = lst.get_selection_iface()
+    assert sel is not None, 'the statement lines offer no AT-SPI selection'
+    for index in (0, 1):
+        sel.select_child(index)
+    q.wait_for(lambda: sel.get_n_selected_children() == 2, 'two selected lines')
+    q.click(button(win, 'Dispute Selected Lines…'))
+    dialog = dialog_with('Dispute')
+    entries = q.wait_for(lambda: [n for n in q.walk(dialog) if q.name(n).startswith('Reason for')
+                                  and n.get_editable_text_iface() is not None] or None,
+                         'the reason fields')
+    assert len(entries) == 2, f'{len(entries)} reason fields, not 2'
+    for i, entry in enumerate(entries):
+        q.type_text(entry, f'UI reason {i + 1}: 数量不符')
+    q.click(button(dialog, 'Dispute'))
+    sync_now()
+
+    def disputed():
+        data = changes('dealer1').get(('statement', state['statement']['id']))
+        return data and data['status'] == 'disputed' and \
+            sum(1 for line in data['lines'] if line.get('disputed_reason')) >= 2
+    q.wait_for(disputed, 'the statement disputed on the server, two lines with reasons',
+               timeout=60)
+
+
+@step('the brand revises it; a confirmation of the old version is shown as stale', todo=STATEMENT_TODO)
+def stale():
+    win = state['win']
+    sid = state['statement']['id']
+    api(f'/admin/statements/{sid}/revise', {}, token=admin_token())
+    sync_now()
+    q.wait_for(lambda: changes('dealer1')[('statement', sid)]['status'] == 'issued'
+               and any(t == 'Issued' for t in labels(win)), 'the revision, issued again',
+               timeout=60)
+    old = changes('dealer1')[('statement', sid)]['version']
+    q.wait_for(lambda: f'Version {old}' in labels(win), f'version {old} in the detail', timeout=60)
+    stop_server()
+    q.click(button(win, 'Confirm…'))
+    dialog = dialog_with('Confirm')
+    q.click(button(dialog, 'Confirm'))
+    q.wait_for(lambda: any('confirmation is saved' in t for t in labels(win)),
+               'the notice that the confirmation waits to be sent')
+    start_server(state['port'])
+    api(f'/admin/statements/{sid}/revise', {}, token=admin_token())
+    sync_now()
+    q.wait_for(lambda: any('revised this statement' in t and f'version {old}' in t
+                           and f'version {old + 1}' in t for t in labels(win)),
+               'the stale notice naming both versions', timeout=60)
+    state['version'] = old + 1
+
+
+@step('the new version is confirmed', todo=STATEMENT_TODO)
+def confirm():
+    win = state['win']
+    q.click(button(win, 'Confirm…'))
+    dialog = dialog_with('Confirm')
+    q.click(button(dialog, 'Confirm'))
+    sync_now()
+
+    def confirmed():
+        data = changes('dealer1').get(('statement', state['statement']['id']))
+        return data and data['status'] == 'confirmed' and data['version'] == state['version']
+    q.wait_for(confirmed, 'the statement confirmed on the server', timeout=60)
+
+
+@step('exported to PDF: the text has the dealer, the period and the closing balance', todo=STATEMENT_TODO)
+def export_pdf():
+    win = state['win']
+    q.click(button(win, 'Export PDF…'))
+    chooser = q.wait_for(lambda: next((w for w in q.children(state['app'].node)
+                                       if q.name(w) == 'Export Statement as PDF'), None),
+                         'the save dialog')
+    q.type_text(editable(chooser, 'Name'), 'ui-statement.pdf')
+    q.click(button(chooser, 'Save'))
+    path = os.path.join(os.environ['HOME'], 'ui-statement.pdf')
+    q.wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 1000, 'the PDF file')
+    out = subprocess.run(['pdftotext', '-layout', path, '-'], capture_output=True, text=True,
+                         check=True).stdout
+    data = changes('dealer1')[('statement', state['statement']['id'])]
+    fen = data['closing_balance_fen']
+    closing = f'{"-" if fen < 0 else ""}¥{abs(fen) // 100:,}.{abs(fen) % 100:02d}'
+    for what in (state['dealer']['name'], data['period'], closing):
+        assert what in out, f'“{what}” is not in the PDF text'
+
+
 def main():
     print('TAP version 13')
     print(f'1..{len(results)}')
@@ -250,9 +378,14 @@ def main():
         state['port'] = start_server(demo=True)
         state['products'], state['prices'], state['dealer'] = catalog()
         state['today'] = datetime.date.today().isoformat()
+        issued = sorted((d for (e, _i), d in changes('dealer1').items()
+                         if e == 'statement' and d and d['status'] == 'issued'),
+                        key=lambda d: d['period'])
+        assert issued, 'dealer1 has no issued statement in the demo data'
+        state['statement'] = issued[-1]
         state['app'] = q.App.start(BUILD, env={'QUDAO_DATA_DIR': os.path.join(tmp, 'client')})
     except Exception:
-        for i, (name, _f) in enumerate(results, 1):
+        for i, (name, _f, _todo) in enumerate(results, 1):
             print(f'not ok {i} - {name}')
         for line in traceback.format_exc().splitlines():
             q.log(line)
@@ -262,18 +395,24 @@ def main():
     try:
         with state['app']:
             broken = False
-            for i, (name, func) in enumerate(results, 1):
+            for i, (name, func, todo) in enumerate(results, 1):
                 if broken:
-                    print(f'not ok {i} - {name} # an earlier step failed')
-                    failed += 1
+                    if todo:
+                        print(f'not ok {i} - {name} # TODO {todo}')
+                    else:
+                        print(f'not ok {i} - {name} # an earlier step failed')
+                        failed += 1
                     continue
                 try:
                     func()
                     print(f'ok {i} - {name}', flush=True)
                 except Exception:
-                    failed += 1
                     broken = True
-                    print(f'not ok {i} - {name}', flush=True)
+                    if todo:
+                        print(f'not ok {i} - {name} # TODO {todo}', flush=True)
+                    else:
+                        failed += 1
+                        print(f'not ok {i} - {name}', flush=True)
                     for line in traceback.format_exc().splitlines():
                         q.log(line)
                     try:
