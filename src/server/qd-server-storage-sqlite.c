@@ -1131,12 +1131,14 @@ qd_server_storage_read_changes (QdServerStorage    *storage,
                                 guint              *out_count,
                                 gint64             *out_cursor_seq,
                                 gboolean           *out_has_more,
+                                gint64             *out_head_seq,
                                 GError            **error)
 {
   Conn *conn = reader (storage, error);
   sqlite3_stmt *stmt;
   guint count = 0;
   gint64 last = since;
+  gint64 head = 0;
   gboolean has_more = FALSE;
   int rc;
 
@@ -1186,25 +1188,29 @@ qd_server_storage_read_changes (QdServerStorage    *storage,
       goto fail;
     }
 
-  /* At the end of the caller's view the cursor jumps to the newest seq of the snapshot,
-   * so that the next incremental poll scans nothing the caller cannot see. Everything up
-   * to it is committed (the snapshot), so no change is ever skipped. */
-  if (!has_more)
-    {
-      gboolean found;
+  /* The global head, read in the same snapshot as the page: max(seq) is one lookup at the
+   * end of the primary key, where the head of the caller's scope would cost a scan. It is
+   * the client's progress total (cursor seqs are global too) and, at the end of the
+   * caller's view, where the cursor jumps so that the next incremental poll scans nothing
+   * the caller cannot see. Everything up to it is committed (the snapshot), so no change
+   * is ever skipped. */
+  {
+    gboolean found;
 
-      stmt = prep (conn, SQL_MAX_SEQ, error);
-      if (stmt == NULL || !step_row (conn, stmt, &found, "cannot read the feed end", error))
-        goto fail;
-      if (found)
-        last = MAX (last, sqlite3_column_int64 (stmt, 0));
-      sqlite3_reset (stmt);
-    }
+    stmt = prep (conn, SQL_MAX_SEQ, error);
+    if (stmt == NULL || !step_row (conn, stmt, &found, "cannot read the feed end", error))
+      goto fail;
+    head = found ? sqlite3_column_int64 (stmt, 0) : 0;
+    sqlite3_reset (stmt);
+  }
+  if (!has_more)
+    last = MAX (last, head);
 
   exec (conn, "COMMIT", NULL);
   *out_count = count;
   *out_cursor_seq = last;
   *out_has_more = has_more;
+  *out_head_seq = MAX (head, last);
   return TRUE;
 
 fail:

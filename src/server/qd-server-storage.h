@@ -191,7 +191,8 @@ QdServerUser    *qd_server_storage_find_session  (QdServerStorage   *storage,
                                                   gint64            *out_expires_at,
                                                   GError           **error);
 /* Appends the feed objects after @since (comma separated, no brackets) to @out.
- * *out_cursor_seq is where the next page starts. */
+ * *out_cursor_seq is where the next page starts; *out_head_seq is the newest seq of the
+ * whole log (not only of the caller's scope) in the page's snapshot. */
 gboolean         qd_server_storage_read_changes  (QdServerStorage   *storage,
                                                   const QdServerUser *user,
                                                   gint64             since,
@@ -200,6 +201,7 @@ gboolean         qd_server_storage_read_changes  (QdServerStorage   *storage,
                                                   guint             *out_count,
                                                   gint64            *out_cursor_seq,
                                                   gboolean          *out_has_more,
+                                                  gint64            *out_head_seq,
                                                   GError           **error);
 /* The oldest cursor still served: cursors below it get 410. */
 gint64           qd_server_storage_get_horizon   (QdServerStorage   *storage);
