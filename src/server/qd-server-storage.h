@@ -420,6 +420,13 @@ gboolean         qd_server_txn_log               (QdServerTxn       *txn,
                                                   QdServerEntity     entity,
                                                   const char        *id,
                                                   GError           **error);
+/* The same, deferred to the commit of the transaction and done once per entity however
+ * often it is asked for: for the dealer record, which every order of a write batch
+ * changes (its open orders), so that a batch renders and re-logs it once, not per order. */
+gboolean         qd_server_txn_log_at_commit     (QdServerTxn       *txn,
+                                                  QdServerEntity     entity,
+                                                  const char        *id,
+                                                  GError           **error);
 /* Renders every entity into the change log at once and rebuilds the derived tables
  * (after a bulk load). */
 gboolean         qd_server_txn_log_all           (QdServerTxn       *txn,
