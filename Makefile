@@ -46,6 +46,7 @@ check-asan: deps $(ASANDIR)/build.ninja
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	QUDAO_SANITIZED=1 \
 	  ./tools/run-headless.sh meson test -C $(ASANDIR) --print-errorlogs \
+	  --wrapper $(CURDIR)/tools/sanitizer-retry.sh \
 	  --num-processes $(NPROC) --timeout-multiplier 3 $(addprefix --suite ,$(ASAN_SUITES)) \
 	  --no-suite bench-smoke
 
