@@ -1,0 +1,225 @@
+/* test-server-auth.c — expiry, revocation by `user disable`, the login storm, TLS-less
+ * command line errors. Each case has its own server: they change server-wide state.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "qd-test-server.h"
+
+/* A small demo data set keeps the suite fast (also under ASan). */
+#define SMALL_DEMO "--demo-products", "400", "--demo-order-lines", "4000"
+static const char *small_demo[] = { SMALL_DEMO, NULL };
+
+static void
+test_token_expiry (void)
+{
+  const char *args[] = { "--token-ttl", "1", SMALL_DEMO, NULL };
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, args);
+  g_autofree char *token = qd_test_server_login (server, "dealer2", "qudao-demo");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint status = 0;
+
+  g_assert_nonnull (token);
+  /* The token lives one second: poll until it is refused (bounded), then check how. */
+  for (;;)
+    {
+      g_autoptr(JsonNode) a = qd_test_request (server, "GET", "/api/v1/me", token, NULL, &status);
+
+      if (status == 401)
+        {
+          g_assert_cmpstr (qd_test_error_code (a), ==, "token_expired");
+          break;
+        }
+      g_assert_cmpuint (status, ==, 200);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);  /* polling the server's clock; bounded by the deadline */
+    }
+}
+
+static void
+test_login_storm (void)
+{
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
+  const char *body = "{\"username\":\"dealer1\",\"password\":\"not-the-password\"}";
+  guint n401 = 0, n429 = 0;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *uri = NULL;
+      guint status = 0;
+      g_autoptr(JsonNode) a = qd_test_request (server, "POST", "/api/v1/session", NULL, body,
+                                               &status);
+
+      if (status == 401)
+        {
+          g_assert_cmpstr (qd_test_error_code (a), ==, "bad_credentials");
+          n401++;
+        }
+      else
+        {
+          g_assert_cmpuint (status, ==, 429);
+          g_assert_cmpstr (qd_test_error_code (a), ==, "too_many_attempts");
+          n429++;
+        }
+    }
+  g_assert_cmpuint (n401, ==, 5);
+  g_assert_cmpuint (n429, ==, 7);
+
+  /* Even the right password is refused while the user is throttled. */
+  {
+    g_autofree char *token = qd_test_server_login (server, "dealer1", "qudao-demo");
+
+    g_assert_null (token);
+  }
+  /* Another user from the same address is not throttled yet. */
+  {
+    g_autofree char *token = qd_test_server_login (server, "dealer2", "qudao-demo");
+
+    g_assert_nonnull (token);
+  }
+}
+
+static int
+run_user_command (const char *data_dir,
+                  const char *const *args,
+                  const char *stdin_text)
+{
+  const char *bin = g_getenv ("QUDAO_SERVER_BIN");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, (gpointer) bin);
+  g_ptr_array_add (argv, (gpointer) "user");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) data_dir);
+  g_ptr_array_add (argv, NULL);
+  p = g_subprocess_newv ((const char * const *) argv->pdata,
+                         G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, stdin_text, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (p))
+    g_printerr ("# qudao-server user %s did not exit normally: %s\n", args[0], err);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  return g_subprocess_get_exit_status (p);
+}
+
+static void
+test_user_commands (void)
+{
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
+  g_autofree char *token = qd_test_server_login (server, "dealer2", "qudao-demo");
+  const char *add[] = { "add", "--role", "manager", "--region", "r-north", "--name", "赵经理",
+                        "zhao", NULL };
+  const char *disable[] = { "disable", "dealer2", NULL };
+  const char *passwd[] = { "passwd", "zhao", NULL };
+  const char *bad[] = { "add", "--role", "emperor", "x", NULL };
+  guint status = 0;
+
+  g_assert_nonnull (token);
+  g_assert_true (qd_test_server_stop (server));
+
+  g_assert_cmpint (run_user_command (qd_test_server_get_data_dir (server), add,
+                                     "zhao-password-1\n"), ==, 0);
+  g_assert_cmpint (run_user_command (qd_test_server_get_data_dir (server), disable, ""), ==, 0);
+  g_assert_cmpint (run_user_command (qd_test_server_get_data_dir (server), passwd,
+                                     "zhao-password-2\n"), ==, 0);
+  g_assert_cmpint (run_user_command (qd_test_server_get_data_dir (server), bad, "whatever1\n"),
+                   !=, 0);
+
+  g_assert_true (qd_test_server_restart (server, NULL));
+  {
+    g_autoptr(JsonNode) a = qd_test_request (server, "GET", "/api/v1/me", token, NULL, &status);
+    g_autofree char *again = qd_test_server_login (server, "dealer2", "qudao-demo");
+    g_autofree char *old = qd_test_server_login (server, "zhao", "zhao-password-1");
+    g_autofree char *zhao = qd_test_server_login (server, "zhao", "zhao-password-2");
+    g_autoptr(JsonNode) me = NULL;
+
+    /* Disabling revoked the session and refuses new logins. */
+    g_assert_cmpuint (status, ==, 401);
+    g_assert_null (again);
+    g_assert_null (old);
+    g_assert_nonnull (zhao);
+    me = qd_test_request (server, "GET", "/api/v1/me", zhao, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (me), "role"), ==,
+                     "manager");
+  }
+}
+
+/* Bad configuration: one clear line on stderr, non-zero exit. */
+static void
+test_bad_config (void)
+{
+  const char *bin = g_getenv ("QUDAO_SERVER_BIN");
+  g_autofree char *dir = g_dir_make_tmp ("qudao-test-config-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "file", NULL);
+  g_autofree char *missing = g_build_filename (dir, "nope.pem", NULL);
+  const char *cases[][8] = {
+    { bin, "--listen", "127.0.0.1:0", NULL },
+    { bin, "--data-dir", dir, NULL },
+    { bin, "--data-dir", dir, "--listen", "nonsense", NULL },
+    { bin, "--data-dir", file, "--listen", "127.0.0.1:0", NULL },
+    { bin, "--data-dir", dir, "--listen", "127.0.0.1:0", "--tls-cert", missing, NULL },
+    { bin, "--data-dir", dir, "--listen", "127.0.0.1:0", "--tls-cert", missing, "--tls-key" },
+  };
+
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GSubprocess) p = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+      g_autofree char *out = NULL;
+      const char *argv[10] = { 0 };
+
+      for (guint k = 0; k < 8 && cases[i][k] != NULL; k++)
+        argv[k] = cases[i][k];
+      if (i == 5)
+        argv[8] = missing;
+      p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                             &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (p));
+      g_assert_cmpint (g_subprocess_get_exit_status (p), !=, 0);
+      g_assert_true (g_str_has_prefix (err, "qudao-server: "));
+      /* One line. */
+      g_assert_null (strchr (err, '\n') == err + strlen (err) - 1 ? NULL : strchr (err, '\n'));
+    }
+  g_unlink (file);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *f = g_build_filename (dir, name, NULL);
+
+        g_unlink (f);
+      }
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/server/auth/token-expiry", test_token_expiry);
+  g_test_add_func ("/server/auth/login-storm", test_login_storm);
+  g_test_add_func ("/server/auth/user-commands", test_user_commands);
+  g_test_add_func ("/server/config/bad", test_bad_config);
+  return g_test_run ();
+}
