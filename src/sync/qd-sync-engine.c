@@ -1,0 +1,1466 @@
+/* qd-sync-engine.c — pushes the outbox and pulls the change feed of one account
+ *
+ * A sync runs in a worker thread: it opens its own connection to the cache file (a QdStore
+ * is used by one thread at a time) and its own SoupSession (libsoup 3 sessions belong to
+ * their thread), so neither the UI nor the main loop ever waits on the network or on
+ * SQLite. The engine object lives in the thread that made it; the worker hands progress,
+ * entity changes and its result back to that thread's main context, where the GObject
+ * properties change and notify.
+ *
+ * Exactly once rests on three things: the mutation id is the outbox row's id and never
+ * changes; a row leaves the outbox only in the transaction that records the server's
+ * answer for it; and a row whose answer never arrived (cut connection, timeout, 5xx,
+ * malformed answer, crash) is simply sent again later — the server answers a repeat with
+ * its first result.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "qd-error.h"
+#include "qd-json.h"
+#include "qd-sync-engine.h"
+#include "qd-sync-http-private.h"
+
+/* Protocol limits: up to 500 mutations a batch, up to 5,000 changes a page. */
+#define MAX_BATCH            500
+#define MAX_PAGE             5000
+#define DEFAULT_PAGE         1000
+#define DEFAULT_TIMEOUT_S    30
+#define DEFAULT_INTERVAL_S   300
+/* Backoff of a mutation whose outcome is unknown, and of the engine after a failed sync. */
+#define BACKOFF_BASE_MS      2000
+#define BACKOFF_CAP_MS       (10 * 60 * 1000)
+
+GType
+qd_sync_phase_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { QD_SYNC_PHASE_IDLE, "QD_SYNC_PHASE_IDLE", "idle" },
+        { QD_SYNC_PHASE_PUSHING, "QD_SYNC_PHASE_PUSHING", "pushing" },
+        { QD_SYNC_PHASE_PULLING, "QD_SYNC_PHASE_PULLING", "pulling" },
+        { QD_SYNC_PHASE_OFFLINE, "QD_SYNC_PHASE_OFFLINE", "offline" },
+        { QD_SYNC_PHASE_AUTH_REQUIRED, "QD_SYNC_PHASE_AUTH_REQUIRED", "auth-required" },
+        { QD_SYNC_PHASE_ERROR, "QD_SYNC_PHASE_ERROR", "error" },
+        { 0, NULL, NULL },
+      };
+      GType t = g_enum_register_static (g_intern_static_string ("QdSyncPhase"), values);
+
+      g_once_init_leave (&type_id, t);
+    }
+  return type_id;
+}
+
+const char *
+qd_sync_phase_to_string (QdSyncPhase phase)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (QD_TYPE_SYNC_PHASE);
+  GEnumValue *value = g_enum_get_value (klass, phase);
+
+  return value != NULL ? value->value_nick : "unknown";
+}
+
+struct _QdSyncEngine
+{
+  GObject          parent_instance;
+
+  /* Owned references. */
+  QdStore         *store;
+  QdCredentials   *credentials;
+  char            *server_url;
+  char            *ca_file;
+  char            *owner;          /* this engine's outbox lease owner id */
+  GMainContext    *context;        /* where the engine lives and notifies */
+
+  /* Settings. */
+  guint            timeout_s;
+  guint            page_limit;
+  guint            batch_size;
+  guint            interval_s;
+  gboolean         auto_sync;
+
+  /* Observable state. */
+  QdSyncPhase      phase;
+  gint64           progress_done;
+  gint64           progress_total;
+  guint            pending_count;
+  guint            rejected_count;
+  GDateTime       *last_sync;
+  gint64           last_sync_ms;
+  char            *last_error;
+  QdSyncStats      stats;
+
+  /* The sync under way and the callers waiting for it. */
+  GTask           *running;
+  GCancellable    *running_cancellable;
+  GPtrArray       *waiters;
+  gboolean         again;          /* a trigger arrived while a sync ran */
+
+  /* Triggers. */
+  GNetworkMonitor *monitor;
+  gulong           monitor_handler;
+  guint            interval_source;
+  guint            retry_source;
+  guint            failures;       /* consecutive failed syncs, for the engine's backoff */
+};
+
+G_DEFINE_FINAL_TYPE (QdSyncEngine, qd_sync_engine, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_SERVER_URL,
+  PROP_CREDENTIALS,
+  PROP_PHASE,
+  PROP_PROGRESS,
+  PROP_PROGRESS_DONE,
+  PROP_PROGRESS_TOTAL,
+  PROP_PENDING_COUNT,
+  PROP_REJECTED_COUNT,
+  PROP_LAST_SYNC,
+  PROP_LAST_ERROR,
+  PROP_AUTO_SYNC,
+  PROP_INTERVAL,
+  PROP_CA_FILE,
+  PROP_TIMEOUT,
+  N_PROPS,
+};
+
+enum {
+  SIGNAL_ENTITIES_CHANGED,
+  N_SIGNALS,
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void schedule_retry (QdSyncEngine *self);
+static void start_sync     (QdSyncEngine *self,
+                            gboolean      user_asked);
+
+/* ---- backoff ----------------------------------------------------------------------------- */
+
+/* Exponential with "equal jitter": half the delay fixed, half random, so that many clients
+ * that lost the server at the same moment do not come back at the same moment. */
+static gint64
+backoff_ms (guint attempts)
+{
+  gint64 delay = BACKOFF_BASE_MS;
+
+  for (guint i = 0; i < attempts && delay < BACKOFF_CAP_MS; i++)
+    delay *= 2;
+  delay = MIN (delay, BACKOFF_CAP_MS);
+  return delay / 2 + g_random_int_range (0, (gint32) (delay / 2) + 1);
+}
+
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+/* ---- the worker ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  QdSyncEngine  *engine;          /* a strong ref: the invoke callbacks use it */
+  char          *store_path;
+  char          *server_url;
+  char          *ca_file;
+  char          *owner;
+  QdCredentials *credentials;
+  guint          timeout_s;
+  guint          page_limit;
+  guint          batch_size;
+  gint64         lease_ms;
+  gboolean       retry_now;
+
+  /* Results, read by the main thread once the task completed. */
+  QdSyncStats    stats;
+} SyncJob;
+
+static void
+sync_job_free (SyncJob *job)
+{
+  g_clear_object (&job->engine);
+  g_clear_object (&job->credentials);
+  g_free (job->store_path);
+  g_free (job->server_url);
+  g_free (job->ca_file);
+  g_free (job->owner);
+  g_free (job);
+}
+
+typedef enum
+{
+  UPDATE_PHASE,
+  UPDATE_PROGRESS,
+  UPDATE_CHANGED,
+  UPDATE_COUNTS,
+} UpdateKind;
+
+typedef struct
+{
+  QdSyncEngine  *engine;
+  UpdateKind     kind;
+  QdSyncPhase    phase;
+  gint64         done;
+  gint64         total;
+  QdEntityKinds  changed;
+} Update;
+
+static void
+update_free (Update *u)
+{
+  g_clear_object (&u->engine);
+  g_free (u);
+}
+
+static void
+set_phase (QdSyncEngine *self,
+           QdSyncPhase   phase)
+{
+  if (self->phase == phase)
+    return;
+  self->phase = phase;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
+}
+
+static void
+set_progress (QdSyncEngine *self,
+              gint64        done,
+              gint64        total)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->progress_done != done)
+    {
+      self->progress_done = done;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_DONE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  if (self->progress_total != total)
+    {
+      self->progress_total = total;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_TOTAL]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+apply_update (gpointer data)
+{
+  Update *u = data;
+
+  switch (u->kind)
+    {
+    case UPDATE_PHASE:
+      set_phase (u->engine, u->phase);
+      break;
+    case UPDATE_PROGRESS:
+      set_progress (u->engine, u->done, u->total);
+      break;
+    case UPDATE_CHANGED:
+      qd_sync_engine_refresh_counts (u->engine);
+      if (u->changed != QD_ENTITY_KIND_NONE)
+        g_signal_emit (u->engine, signals[SIGNAL_ENTITIES_CHANGED], 0, (guint) u->changed);
+      break;
+    case UPDATE_COUNTS:
+      qd_sync_engine_refresh_counts (u->engine);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post_update (SyncJob       *job,
+             UpdateKind     kind,
+             QdSyncPhase    phase,
+             gint64         done,
+             gint64         total,
+             QdEntityKinds  changed)
+{
+  Update *u = g_new0 (Update, 1);
+
+  u->engine = g_object_ref (job->engine);
+  u->kind = kind;
+  u->phase = phase;
+  u->done = done;
+  u->total = total;
+  u->changed = changed;
+  g_main_context_invoke_full (job->engine->context, G_PRIORITY_DEFAULT, apply_update, u,
+                              (GDestroyNotify) update_free);
+}
+
+static char *
+build_batch (GPtrArray  *items,
+             GError    **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mutations");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GError) local_error = NULL;
+      JsonNode *payload = qd_json_parse (item->payload, -1, &local_error);
+
+      if (payload == NULL)
+        {
+          /* The store wrote this payload; a bad one is a bug, never a reason to stop. */
+          g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_PROTOCOL,
+                       _("The waiting change %s has a damaged payload: %s"),
+                       item->id, local_error->message);
+          return NULL;
+        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, item->id);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, item->type);
+      json_builder_set_member_name (b, "created_at");
+      json_builder_add_string_value (b, item->created_at);
+      json_builder_set_member_name (b, "payload");
+      json_builder_add_value (b, payload);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/* Checks the whole answer before anything of it is applied. */
+static gboolean
+check_results (GPtrArray   *items,
+               JsonObject  *answer,
+               JsonArray  **out_results,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *results = NULL;
+
+  if (!qd_json_read_array (answer, "results", QD_JSON_REQUIRED, &results, &local_error))
+    goto malformed;
+  if (json_array_get_length (results) != items->len)
+    {
+      g_set_error (&local_error, QD_ERROR, QD_ERROR_INVALID,
+                   "results: %u results for %u mutations", json_array_get_length (results),
+                   items->len);
+      goto malformed;
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdOutboxItem *item = g_ptr_array_index (items, i);
+      JsonObject *r = qd_json_array_object (results, i, &local_error);
+      const char *id = NULL;
+      const char *status = NULL;
+      JsonObject *sub = NULL;
+      const char *code = NULL;
+
+      if (r == NULL
+          || !qd_json_read_string (r, "id", QD_JSON_REQUIRED, &id, &local_error)
+          || !qd_json_read_string (r, "status", QD_JSON_REQUIRED, &status, &local_error))
+        goto malformed_at;
+      if (g_strcmp0 (id, item->id) != 0)
+        {
+          g_set_error (&local_error, QD_ERROR, QD_ERROR_INVALID,
+                       "id: expected %s, got %s", item->id, id);
+          goto malformed_at;
+        }
+      if (g_str_equal (status, "applied"))
+        {
+          if (!qd_json_read_object (r, "entity", QD_JSON_REQUIRED, &sub, &local_error))
+            goto malformed_at;
+        }
+      else if (g_str_equal (status, "rejected"))
+        {
+          if (!qd_json_read_object (r, "error", QD_JSON_REQUIRED, &sub, &local_error)
+              || !qd_json_read_string (sub, "code", QD_JSON_REQUIRED, &code, &local_error))
+            goto malformed_at;
+        }
+      else
+        {
+          g_set_error (&local_error, QD_ERROR, QD_ERROR_UNKNOWN_VALUE,
+                       "status: unknown value “%s”", status);
+          goto malformed_at;
+        }
+      continue;
+
+    malformed_at:
+      g_prefix_error (&local_error, "results[%u].", i);
+      goto malformed;
+    }
+  *out_results = results;
+  return TRUE;
+
+malformed:
+  g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_PROTOCOL,
+               _("The server's answer to the sent changes is malformed: %s"),
+               local_error->message);
+  return FALSE;
+}
+
+/* The outcome of every row of @items is unknown: send them again later, same ids. */
+static void
+retry_later (QdStore    *store,
+             GPtrArray  *items,
+             const char *reason)
+{
+  gint64 now = now_ms ();
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!qd_store_outbox_retry_later (store, item->id, now + backoff_ms (item->attempts),
+                                        reason, &local_error))
+        g_debug ("cannot record the retry of %s: %s", item->id, local_error->message);
+    }
+}
+
+static gboolean
+push (SyncJob       *job,
+      QdStore       *store,
+      QdSyncHttp    *http,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok = TRUE;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) items = NULL;
+      g_autoptr(JsonObject) answer = NULL;
+      g_autofree char *body = NULL;
+      JsonArray *results = NULL;
+      QdEntityKinds changed = QD_ENTITY_KIND_NONE;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      items = qd_store_outbox_claim (store, job->owner, job->batch_size, now_ms (),
+                                     job->lease_ms, &local_error);
+      if (items == NULL)
+        {
+          if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY))
+            {
+              /* Another process drains the outbox; the pull still makes sense. */
+              g_debug ("outbox busy: %s", local_error->message);
+              return TRUE;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (items->len == 0)
+        break;
+
+      body = build_batch (items, error);
+      if (body == NULL)
+        {
+          retry_later (store, items, (*error)->message);
+          ok = FALSE;
+          break;
+        }
+      answer = _qd_sync_http_call (http, "POST", "/mutations", body, strlen (body), NULL, NULL,
+                                   cancellable, &local_error);
+      if (answer == NULL || !check_results (items, answer, &results, &local_error))
+        {
+          /* Cancelled or 401: nothing is known of the batch either, but it is no fault of
+           * the server, so the rows are simply released and go out at the next sync. */
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+              && !g_error_matches (local_error, QD_SYNC_ERROR, QD_SYNC_ERROR_AUTH_REQUIRED))
+            retry_later (store, items, local_error->message);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+          break;
+        }
+
+      for (guint i = 0; i < items->len && ok; i++)
+        {
+          QdOutboxItem *item = g_ptr_array_index (items, i);
+          JsonObject *r = json_array_get_object_element (results, i);
+          const char *status = json_object_get_string_member (r, "status");
+          QdEntityKinds one = QD_ENTITY_KIND_NONE;
+
+          if (g_str_equal (status, "applied"))
+            ok = qd_store_outbox_applied (store, item->id,
+                                          json_object_get_object_member (r, "entity"),
+                                          &one, error);
+          else
+            {
+              JsonObject *err = json_object_get_object_member (r, "error");
+              const char *message = NULL;
+
+              if (!qd_json_read_string (err, "message", QD_JSON_OPTIONAL, &message, NULL))
+                message = NULL;
+              ok = qd_store_outbox_rejected (store, item->id,
+                                             json_object_get_string_member (err, "code"),
+                                             message, error);
+              one = QD_ENTITY_KIND_OUTBOX;
+              job->stats.rejected++;
+            }
+          changed |= one;
+          job->stats.pushed++;
+        }
+      post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
+      if (!ok)
+        break;
+    }
+
+  if (!qd_store_outbox_release (store, job->owner, &local_error))
+    g_debug ("cannot release the outbox lease: %s", local_error->message);
+  return ok;
+}
+
+typedef struct
+{
+  gint64      seq;
+  const char *entity;
+  const char *op;
+  const char *id;
+  JsonObject *data;
+} Change;
+
+static gboolean
+check_page (JsonObject   *page,
+            gint64        after_seq,
+            GArray       *changes,
+            const char  **out_cursor,
+            gboolean     *out_has_more,
+            gint64       *out_head_seq,
+            GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *array = NULL;
+  gint64 last = after_seq;
+
+  if (!qd_json_read_array (page, "changes", QD_JSON_REQUIRED, &array, &local_error)
+      || !qd_json_read_string (page, "cursor", QD_JSON_REQUIRED, out_cursor, &local_error)
+      || !qd_json_read_bool (page, "has_more", QD_JSON_REQUIRED, out_has_more, &local_error)
+      || !qd_json_read_int (page, "head_seq", QD_JSON_OPTIONAL, 0, G_MAXINT64, out_head_seq,
+                            &local_error))
+    goto malformed;
+  if (**out_cursor == '\0')
+    {
+      g_set_error (&local_error, QD_ERROR, QD_ERROR_INVALID, "cursor: empty");
+      goto malformed;
+    }
+  if (*out_has_more && json_array_get_length (array) == 0)
+    {
+      /* It would make the client ask for the same page for ever. */
+      g_set_error (&local_error, QD_ERROR, QD_ERROR_INVALID,
+                   "changes: empty, but has_more is true");
+      goto malformed;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = qd_json_array_object (array, i, &local_error);
+      Change c = { 0, };
+
+      if (o == NULL
+          || !qd_json_read_int (o, "seq", QD_JSON_REQUIRED, 0, G_MAXINT64, &c.seq, &local_error)
+          || !qd_json_read_string (o, "entity", QD_JSON_REQUIRED, &c.entity, &local_error)
+          || !qd_json_read_string (o, "op", QD_JSON_REQUIRED, &c.op, &local_error)
+          || !qd_json_read_id (o, "id", QD_JSON_REQUIRED, &c.id, &local_error))
+        goto malformed_at;
+      if (c.seq <= last)
+        {
+          g_set_error (&local_error, QD_ERROR, QD_ERROR_OUT_OF_RANGE,
+                       "seq: %" G_GINT64_FORMAT " does not follow %" G_GINT64_FORMAT,
+                       c.seq, last);
+          goto malformed_at;
+        }
+      last = c.seq;
+      if (g_str_equal (c.op, "upsert"))
+        {
+          if (!qd_json_read_object (o, "data", QD_JSON_REQUIRED, &c.data, &local_error))
+            goto malformed_at;
+        }
+      else if (!g_str_equal (c.op, "delete"))
+        {
+          g_set_error (&local_error, QD_ERROR, QD_ERROR_UNKNOWN_VALUE,
+                       "op: unknown value “%s”", c.op);
+          goto malformed_at;
+        }
+      g_array_append_val (changes, c);
+      continue;
+
+    malformed_at:
+      g_prefix_error (&local_error, "changes[%u].", i);
+      goto malformed;
+    }
+  return TRUE;
+
+malformed:
+  g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_PROTOCOL,
+               _("A page of the server's change feed is malformed: %s"), local_error->message);
+  return FALSE;
+}
+
+static gboolean
+pull (SyncJob       *job,
+      QdStore       *store,
+      QdSyncHttp    *http,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  g_autofree char *cursor = qd_store_dup_cursor (store);
+  g_autofree char *seq_text = qd_store_dup_meta (store, "feed_seq");
+  gint64 last_seq = seq_text != NULL ? g_ascii_strtoll (seq_text, NULL, 10) : -1;
+  gboolean reset_once = FALSE;
+
+  if (cursor == NULL)
+    last_seq = -1;
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonObject) page = NULL;
+      g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+      g_autofree char *path = NULL;
+      g_autofree char *code = NULL;
+      g_autofree char *escaped = NULL;
+      const char *next = NULL;
+      gboolean has_more = FALSE;
+      gint64 head_seq = -1;
+      QdEntityKinds changed = QD_ENTITY_KIND_NONE;
+      char buf[32];
+      guint status = 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      if (cursor != NULL)
+        {
+          escaped = g_uri_escape_string (cursor, NULL, FALSE);
+          path = g_strdup_printf ("/changes?since=%s&limit=%u", escaped, job->page_limit);
+        }
+      else
+        path = g_strdup_printf ("/changes?limit=%u", job->page_limit);
+
+      page = _qd_sync_http_call (http, "GET", path, NULL, 0, &status, &code, cancellable,
+                                 &local_error);
+      if (page == NULL)
+        {
+          if (status == 410 && !reset_once)
+            {
+              /* The server no longer keeps changes that old: start over from the
+               * beginning. The store keeps local work (pending orders, the outbox). */
+              g_debug ("cursor expired (%s): full resync", code != NULL ? code : "no code");
+              reset_once = TRUE;
+              if (!qd_store_reset_feed (store, error))
+                return FALSE;
+              g_clear_pointer (&cursor, g_free);
+              last_seq = -1;
+              post_update (job, UPDATE_CHANGED, 0, 0, 0,
+                           QD_ENTITY_KIND_REGION | QD_ENTITY_KIND_DEALER
+                           | QD_ENTITY_KIND_PRODUCT | QD_ENTITY_KIND_PRICE
+                           | QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_STOCK_REPORT
+                           | QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_PAYMENT
+                           | QD_ENTITY_KIND_TARGET | QD_ENTITY_KIND_REBATE_POLICY);
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      if (!check_page (page, last_seq, changes, &next, &has_more, &head_seq, error))
+        return FALSE;
+
+      if (!qd_store_begin_page (store, error))
+        return FALSE;
+      for (guint i = 0; i < changes->len; i++)
+        {
+          Change *c = &g_array_index (changes, Change, i);
+
+          if (!qd_store_apply_change (store, c->entity, c->op, c->id, c->data, error))
+            {
+              qd_store_rollback_page (store);
+              g_prefix_error (error, _("The server sent a change the cache cannot take "
+                                       "(%s %s): "), c->entity, c->id);
+              return FALSE;
+            }
+        }
+      if (changes->len > 0)
+        last_seq = g_array_index (changes, Change, changes->len - 1).seq;
+      /* The seq of the cursor's page, kept with it, for progress and for checking that the
+       * next page goes on from it. */
+      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, last_seq);
+      if (!qd_store_set_meta (store, "feed_seq", buf, error))
+        {
+          qd_store_rollback_page (store);
+          return FALSE;
+        }
+      if (!qd_store_commit_page (store, next, &changed, error))
+        return FALSE;
+
+      job->stats.pages++;
+      job->stats.changes += changes->len;
+      g_free (cursor);
+      cursor = g_strdup (next);
+
+      post_update (job, UPDATE_PROGRESS, 0, MAX (last_seq, 0),
+                   has_more ? MAX (head_seq, last_seq) : MAX (last_seq, 0), 0);
+      if (changed != QD_ENTITY_KIND_NONE)
+        post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
+      if (!has_more)
+        break;
+    }
+  return TRUE;
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncJob *job = task_data;
+  g_autoptr(QdStore) store = NULL;
+  g_autoptr(QdSyncHttp) http = NULL;
+  g_autofree char *token = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  store = qd_store_open (job->store_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  token = qd_credentials_lookup_sync (job->credentials, cancellable, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (token == NULL)
+    {
+      g_task_return_new_error (task, QD_SYNC_ERROR, QD_SYNC_ERROR_AUTH_REQUIRED,
+                               _("Not logged in to %s; log in to sync."), job->server_url);
+      return;
+    }
+  http = _qd_sync_http_new (job->server_url, job->ca_file, job->timeout_s, &error);
+  if (http == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  _qd_sync_http_set_token (http, token);
+  explicit_bzero (token, strlen (token));
+  http->timer_context = job->engine->context;
+
+  if (job->retry_now && !qd_store_outbox_retry_now (store, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  post_update (job, UPDATE_PHASE, QD_SYNC_PHASE_PUSHING, 0, 0, 0);
+  ok = push (job, store, http, cancellable, &error);
+  if (ok)
+    {
+      post_update (job, UPDATE_PHASE, QD_SYNC_PHASE_PULLING, 0, 0, 0);
+      ok = pull (job, store, http, cancellable, &error);
+    }
+  if (ok)
+    ok = qd_store_set_last_sync (store, now_ms (), &error);
+
+  job->stats.wire_bytes_in = http->wire_bytes_in;
+  job->stats.wire_bytes_out = http->wire_bytes_out;
+  job->stats.body_bytes_in = http->body_bytes_in;
+  job->stats.requests = http->requests;
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* ---- the main-thread side ---------------------------------------------------------------- */
+
+static void
+set_last_error (QdSyncEngine *self,
+                const char   *message)
+{
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  QdSyncEngine *self = QD_SYNC_ENGINE (source);
+  SyncJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->waiters);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+  self->stats = job->stats;
+  g_clear_object (&self->running);
+  g_clear_object (&self->running_cancellable);
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  qd_sync_engine_refresh_counts (self);
+  if (ok)
+    {
+      self->failures = 0;
+      set_last_error (self, NULL);
+      set_phase (self, QD_SYNC_PHASE_IDLE);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_phase (self, QD_SYNC_PHASE_IDLE);
+  else
+    {
+      self->failures++;
+      set_last_error (self, error->message);
+      if (g_error_matches (error, QD_SYNC_ERROR, QD_SYNC_ERROR_AUTH_REQUIRED))
+        set_phase (self, QD_SYNC_PHASE_AUTH_REQUIRED);
+      else if (g_error_matches (error, QD_SYNC_ERROR, QD_SYNC_ERROR_OFFLINE))
+        set_phase (self, QD_SYNC_PHASE_OFFLINE);
+      else
+        set_phase (self, QD_SYNC_PHASE_ERROR);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+      QdSyncStats *stats = g_new (QdSyncStats, 1);
+
+      *stats = job->stats;
+      g_task_set_task_data (waiter, stats, g_free);
+      if (ok)
+        g_task_return_boolean (waiter, TRUE);
+      else
+        g_task_return_error (waiter, g_error_copy (error));
+    }
+
+  if (self->again && self->auto_sync)
+    {
+      self->again = FALSE;
+      start_sync (self, FALSE);
+    }
+  else
+    schedule_retry (self);
+}
+
+static void
+start_sync (QdSyncEngine *self,
+            gboolean      user_asked)
+{
+  SyncJob *job;
+
+  g_assert (self->running == NULL);
+
+  job = g_new0 (SyncJob, 1);
+  job->engine = g_object_ref (self);
+  job->store_path = g_strdup (qd_store_get_path (self->store));
+  job->server_url = g_strdup (self->server_url);
+  job->ca_file = g_strdup (self->ca_file);
+  job->owner = g_strdup (self->owner);
+  job->credentials = g_object_ref (self->credentials);
+  job->timeout_s = self->timeout_s;
+  job->page_limit = self->page_limit;
+  job->batch_size = self->batch_size;
+  job->retry_now = user_asked;
+  /* The lease must outlive the longest request, or a second process could take the rows
+   * back while their batch is in flight (it would only cost a duplicate answer, but the
+   * lease exists to avoid that). A crashed holder blocks others for this long. */
+  job->lease_ms = (gint64) self->timeout_s * 3 * 1000;
+  if (g_getenv ("QUDAO_SYNC_LEASE_MS") != NULL)
+    job->lease_ms = MAX (100, g_ascii_strtoll (g_getenv ("QUDAO_SYNC_LEASE_MS"), NULL, 10));
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  self->running_cancellable = g_cancellable_new ();
+  self->running = g_task_new (self, self->running_cancellable, sync_done_cb, NULL);
+  g_task_set_source_tag (self->running, start_sync);
+  g_task_set_task_data (self->running, job, (GDestroyNotify) sync_job_free);
+  set_phase (self, QD_SYNC_PHASE_PUSHING);
+  g_task_run_in_thread (self->running, sync_thread);
+}
+
+static gboolean
+retry_cb (gpointer data)
+{
+  QdSyncEngine *self = data;
+
+  self->retry_source = 0;
+  if (self->running == NULL)
+    start_sync (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* With auto-sync on, the engine comes back by itself: after a failure with exponential
+ * backoff, and when a waiting mutation's own backoff ends — whether or not new work
+ * arrives in between. */
+static void
+schedule_retry (QdSyncEngine *self)
+{
+  gint64 delay = -1;
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (!self->auto_sync || self->phase == QD_SYNC_PHASE_AUTH_REQUIRED)
+    return;
+
+  if (self->failures > 0)
+    delay = backoff_ms (self->failures - 1);
+  else
+    {
+      gint64 due = qd_store_outbox_next_due (self->store);
+
+      if (due > 0)
+        delay = MAX (0, due - now_ms ());
+    }
+  if (delay < 0)
+    return;
+  self->retry_source = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) MIN (delay, G_MAXUINT),
+                                           retry_cb, self, NULL);
+}
+
+static void
+trigger (QdSyncEngine *self)
+{
+  if (self->running != NULL)
+    self->again = TRUE;
+  else
+    start_sync (self, FALSE);
+}
+
+static gboolean
+interval_cb (gpointer data)
+{
+  trigger (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    QdSyncEngine    *self)
+{
+  if (!available)
+    {
+      if (self->running == NULL)
+        set_phase (self, QD_SYNC_PHASE_OFFLINE);
+      return;
+    }
+  /* Back online: whatever waits for its backoff goes now. */
+  self->failures = 0;
+  trigger (self);
+}
+
+static void
+update_triggers (QdSyncEngine *self)
+{
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_signal_handler (&self->monitor_handler, self->monitor);
+
+  if (!self->auto_sync)
+    return;
+  if (self->monitor == NULL)
+    self->monitor = g_object_ref (g_network_monitor_get_default ());
+  self->monitor_handler = g_signal_connect (self->monitor, "network-changed",
+                                            G_CALLBACK (network_changed_cb), self);
+  if (self->interval_s > 0)
+    self->interval_source = g_timeout_add_seconds (self->interval_s, interval_cb, self);
+  trigger (self);
+}
+
+/* ---- GObject ----------------------------------------------------------------------------- */
+
+static void
+qd_sync_engine_dispose (GObject *object)
+{
+  QdSyncEngine *self = QD_SYNC_ENGINE (object);
+
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_signal_handler (&self->monitor_handler, self->monitor);
+  g_clear_object (&self->monitor);
+
+  G_OBJECT_CLASS (qd_sync_engine_parent_class)->dispose (object);
+}
+
+static void
+qd_sync_engine_finalize (GObject *object)
+{
+  QdSyncEngine *self = QD_SYNC_ENGINE (object);
+
+  /* A running task holds a reference to the engine, so none can be running here. */
+  g_assert (self->running == NULL);
+  g_clear_object (&self->store);
+  g_clear_object (&self->credentials);
+  g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->owner, g_free);
+  g_clear_pointer (&self->last_sync, g_date_time_unref);
+  g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (qd_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+qd_sync_engine_constructed (GObject *object)
+{
+  QdSyncEngine *self = QD_SYNC_ENGINE (object);
+
+  G_OBJECT_CLASS (qd_sync_engine_parent_class)->constructed (object);
+  g_assert (self->store != NULL);
+  g_assert (self->server_url != NULL);
+  g_assert (self->credentials != NULL);
+  qd_sync_engine_refresh_counts (self);
+}
+
+static void
+qd_sync_engine_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  QdSyncEngine *self = QD_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
+      break;
+    case PROP_CREDENTIALS:
+      g_value_set_object (value, self->credentials);
+      break;
+    case PROP_PHASE:
+      g_value_set_enum (value, self->phase);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, qd_sync_engine_get_progress (self));
+      break;
+    case PROP_PROGRESS_DONE:
+      g_value_set_int64 (value, self->progress_done);
+      break;
+    case PROP_PROGRESS_TOTAL:
+      g_value_set_int64 (value, self->progress_total);
+      break;
+    case PROP_PENDING_COUNT:
+      g_value_set_uint (value, self->pending_count);
+      break;
+    case PROP_REJECTED_COUNT:
+      g_value_set_uint (value, self->rejected_count);
+      break;
+    case PROP_LAST_SYNC:
+      g_value_set_boxed (value, self->last_sync);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    case PROP_AUTO_SYNC:
+      g_value_set_boolean (value, self->auto_sync);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval_s);
+      break;
+    case PROP_CA_FILE:
+      g_value_set_string (value, self->ca_file);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout_s);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qd_sync_engine_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  QdSyncEngine *self = QD_SYNC_ENGINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SERVER_URL:
+      self->server_url = g_value_dup_string (value);
+      break;
+    case PROP_CREDENTIALS:
+      self->credentials = g_value_dup_object (value);
+      break;
+    case PROP_AUTO_SYNC:
+      qd_sync_engine_set_auto_sync (self, g_value_get_boolean (value));
+      break;
+    case PROP_INTERVAL:
+      qd_sync_engine_set_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_CA_FILE:
+      qd_sync_engine_set_ca_file (self, g_value_get_string (value));
+      break;
+    case PROP_TIMEOUT:
+      qd_sync_engine_set_timeout (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qd_sync_engine_class_init (QdSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags co = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = qd_sync_engine_dispose;
+  object_class->finalize = qd_sync_engine_finalize;
+  object_class->constructed = qd_sync_engine_constructed;
+  object_class->get_property = qd_sync_engine_get_property;
+  object_class->set_property = qd_sync_engine_set_property;
+
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, QD_TYPE_STORE, co);
+  properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL, NULL, co);
+  properties[PROP_CREDENTIALS] =
+    g_param_spec_object ("credentials", NULL, NULL, QD_TYPE_CREDENTIALS, co);
+  properties[PROP_PHASE] = g_param_spec_enum ("phase", NULL, NULL, QD_TYPE_SYNC_PHASE,
+                                              QD_SYNC_PHASE_IDLE, ro);
+  properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0, ro);
+  properties[PROP_PROGRESS_DONE] =
+    g_param_spec_int64 ("progress-done", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_PROGRESS_TOTAL] =
+    g_param_spec_int64 ("progress-total", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_PENDING_COUNT] =
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_REJECTED_COUNT] =
+    g_param_spec_uint ("rejected-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_LAST_SYNC] =
+    g_param_spec_boxed ("last-sync", NULL, NULL, G_TYPE_DATE_TIME, ro);
+  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  properties[PROP_AUTO_SYNC] = g_param_spec_boolean ("auto-sync", NULL, NULL, FALSE, rw);
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 0, 24 * 3600, DEFAULT_INTERVAL_S, rw);
+  properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, rw);
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL, 1, 3600, DEFAULT_TIMEOUT_S, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QdSyncEngine::entities-changed:
+   * @kinds: the #QdEntityKinds that changed (%QD_ENTITY_KIND_OUTBOX for the outbox)
+   *
+   * Emitted after each applied feed page and each batch of mutation results.
+   */
+  signals[SIGNAL_ENTITIES_CHANGED] =
+    g_signal_new ("entities-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+}
+
+static void
+qd_sync_engine_init (QdSyncEngine *self)
+{
+  self->owner = qd_uuid_new ();
+  self->context = g_main_context_ref_thread_default ();
+  self->timeout_s = DEFAULT_TIMEOUT_S;
+  self->page_limit = DEFAULT_PAGE;
+  self->batch_size = MAX_BATCH;
+  self->interval_s = DEFAULT_INTERVAL_S;
+  self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  if (g_getenv ("QUDAO_SYNC_BATCH") != NULL)
+    self->batch_size = CLAMP (g_ascii_strtoull (g_getenv ("QUDAO_SYNC_BATCH"), NULL, 10), 1,
+                              MAX_BATCH);
+  if (g_getenv ("QUDAO_SYNC_PAGE") != NULL)
+    self->page_limit = CLAMP (g_ascii_strtoull (g_getenv ("QUDAO_SYNC_PAGE"), NULL, 10), 1,
+                              MAX_PAGE);
+}
+
+QdSyncEngine *
+qd_sync_engine_new (QdStore       *store,
+                    const char    *server_url,
+                    QdCredentials *credentials)
+{
+  g_return_val_if_fail (QD_IS_STORE (store), NULL);
+  g_return_val_if_fail (server_url != NULL, NULL);
+  g_return_val_if_fail (QD_IS_CREDENTIALS (credentials), NULL);
+
+  return g_object_new (QD_TYPE_SYNC_ENGINE,
+                       "store", store,
+                       "server-url", server_url,
+                       "credentials", credentials,
+                       NULL);
+}
+
+QdStore *
+qd_sync_engine_get_store (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), NULL);
+  return self->store;
+}
+
+QdSyncPhase
+qd_sync_engine_get_phase (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), QD_SYNC_PHASE_IDLE);
+  return self->phase;
+}
+
+gint64
+qd_sync_engine_get_progress_done (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), 0);
+  return self->progress_done;
+}
+
+gint64
+qd_sync_engine_get_progress_total (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), 0);
+  return self->progress_total;
+}
+
+double
+qd_sync_engine_get_progress (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), 0.0);
+  if (self->progress_total <= 0)
+    return 0.0;
+  return CLAMP ((double) self->progress_done / (double) self->progress_total, 0.0, 1.0);
+}
+
+guint
+qd_sync_engine_get_pending_count (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), 0);
+  return self->pending_count;
+}
+
+guint
+qd_sync_engine_get_rejected_count (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), 0);
+  return self->rejected_count;
+}
+
+GDateTime *
+qd_sync_engine_get_last_sync (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), NULL);
+  return self->last_sync;
+}
+
+const char *
+qd_sync_engine_get_last_error (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), NULL);
+  return self->last_error;
+}
+
+void
+qd_sync_engine_get_stats (QdSyncEngine *self,
+                          QdSyncStats  *out_stats)
+{
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+  g_return_if_fail (out_stats != NULL);
+  *out_stats = self->stats;
+}
+
+gboolean
+qd_sync_engine_get_auto_sync (QdSyncEngine *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_ENGINE (self), FALSE);
+  return self->auto_sync;
+}
+
+void
+qd_sync_engine_set_auto_sync (QdSyncEngine *self,
+                              gboolean      auto_sync)
+{
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+
+  auto_sync = !!auto_sync;
+  if (self->auto_sync == auto_sync)
+    return;
+  self->auto_sync = auto_sync;
+  update_triggers (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_SYNC]);
+}
+
+void
+qd_sync_engine_set_interval (QdSyncEngine *self,
+                             guint         seconds)
+{
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+
+  if (self->interval_s == seconds)
+    return;
+  self->interval_s = seconds;
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+  if (self->auto_sync && seconds > 0)
+    self->interval_source = g_timeout_add_seconds (seconds, interval_cb, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+void
+qd_sync_engine_set_ca_file (QdSyncEngine *self,
+                            const char   *ca_file)
+{
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+
+  if (g_strcmp0 (self->ca_file, ca_file) == 0)
+    return;
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (ca_file);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CA_FILE]);
+}
+
+void
+qd_sync_engine_set_timeout (QdSyncEngine *self,
+                            guint         seconds)
+{
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->timeout_s == seconds)
+    return;
+  self->timeout_s = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+void
+qd_sync_engine_set_page_limit (QdSyncEngine *self,
+                               guint         limit)
+{
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+  self->page_limit = CLAMP (limit, 1, MAX_PAGE);
+}
+
+void
+qd_sync_engine_set_batch_size (QdSyncEngine *self,
+                               guint         size)
+{
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+  self->batch_size = CLAMP (size, 1, MAX_BATCH);
+}
+
+void
+qd_sync_engine_refresh_counts (QdSyncEngine *self)
+{
+  guint pending;
+  guint rejected;
+  gint64 last;
+
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+
+  /* Claimed rows are pending from the user's point of view: not yet on the server. */
+  pending = qd_store_outbox_count (self->store, QD_OUTBOX_PENDING)
+            + qd_store_outbox_count (self->store, QD_OUTBOX_CLAIMED);
+  rejected = qd_store_outbox_count (self->store, QD_OUTBOX_REJECTED);
+  last = qd_store_get_last_sync (self->store);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (pending != self->pending_count)
+    {
+      self->pending_count = pending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING_COUNT]);
+    }
+  if (rejected != self->rejected_count)
+    {
+      self->rejected_count = rejected;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REJECTED_COUNT]);
+    }
+  if (last > 0 && last != self->last_sync_ms)
+    {
+      g_autoptr(GDateTime) secs = g_date_time_new_from_unix_utc (last / 1000);
+
+      self->last_sync_ms = last;
+      g_clear_pointer (&self->last_sync, g_date_time_unref);
+      self->last_sync = g_date_time_add (secs, (last % 1000) * 1000);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+forward_cancel (GCancellable *cancellable,
+                gpointer      running_cancellable)
+{
+  g_cancellable_cancel (running_cancellable);
+}
+
+void
+qd_sync_engine_sync_async (QdSyncEngine        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (QD_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, qd_sync_engine_sync_async);
+  /* The caller's cancellable cancels the sync under way; a sync shared with other
+   * callers is cancelled too, which they see as a cancelled sync (and it resumes from
+   * where it stopped next time). */
+  g_ptr_array_add (self->waiters, g_object_ref (task));
+  if (self->running == NULL)
+    start_sync (self, TRUE);
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
+                           g_object_ref (self->running_cancellable), g_object_unref);
+}
+
+gboolean
+qd_sync_engine_sync_finish (QdSyncEngine  *self,
+                            GAsyncResult  *result,
+                            QdSyncStats   *out_stats,
+                            GError       **error)
+{
+  QdSyncStats *stats;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  stats = g_task_get_task_data (G_TASK (result));
+  if (out_stats != NULL)
+    {
+      if (stats != NULL)
+        *out_stats = *stats;
+      else
+        memset (out_stats, 0, sizeof *out_stats);
+    }
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
