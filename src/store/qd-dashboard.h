@@ -176,4 +176,26 @@ QdManagerDashboard *qd_store_manager_dashboard (QdStore                       *s
                                                 const QdManagerDashboardQuery *query,
                                                 GError                       **error);
 
+/* ---- order review ----------------------------------------------------------------------- */
+
+/* One product of an order, with its dealer's history of it before the order: what a manager
+ * weighs when the order was held (an unusual quantity, a product never bought before). */
+typedef struct
+{
+  char   *product_id;
+  char   *sku;             /* NULL when the product is not in the cache */
+  char   *name;
+  gint64  qty;             /* in this order */
+  guint   orders_12m;      /* purchases (shipped, completed) with it in the 12 months before */
+  gint64  qty_12m;         /* their quantity of it */
+  char   *last_order_at;   /* created_at of the latest earlier purchase with it, or NULL */
+} QdProductHistory;
+
+void        qd_product_history_free        (QdProductHistory *history);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdProductHistory, qd_product_history_free)
+
+GPtrArray  *qd_store_order_product_history (QdStore     *self,
+                                            const char  *order_id,
+                                            GError     **error);
+
 G_END_DECLS
