@@ -125,7 +125,8 @@ typedef struct
   gint64 cur[N_PERIODS];
   gint64 ly[N_PERIODS];
   gint64 target[N_PERIODS];
-  gint64 target_to_date[N_PERIODS];
+  gint64 target_to_date[N_PERIODS];   /* whole months before the current one */
+  gint64 target_current[N_PERIODS];   /* the current month's, pro-rated at the end */
 } Acc;
 
 static inline gboolean
@@ -165,18 +166,22 @@ acc_target (Acc           *acc,
       if (strcmp (month, p->month_s) < 0)
         acc->target_to_date[i] += amount;
       else if (strcmp (month, p->month_s) == 0)
-        acc->target_to_date[i] += (gint64) ((__int128) amount * p->day / p->days_in_month);
+        acc->target_current[i] += amount;
     }
 }
 
 static void
 figures_finish (QdPurchaseFigures *f,
                 const Acc         *acc,
+                const Periods     *p,
                 int                period)
 {
   f->purchases_fen = acc->cur[period];
   f->target_fen = acc->target[period];
-  f->target_to_date_fen = acc->target_to_date[period];
+  /* Pro rata once, on the total: a region's figure is not a sum of rounded ones. */
+  f->target_to_date_fen = acc->target_to_date[period]
+                          + (gint64) ((__int128) acc->target_current[period] * p->day
+                                      / p->days_in_month);
   f->last_year_fen = acc->ly[period];
   if (f->target_fen > 0)
     f->attainment_bp = (gint) MIN ((__int128) MAX (f->purchases_fen, 0) * 10000 / f->target_fen,
@@ -317,10 +322,12 @@ static const char SQL_REPORT_LINES[] =
   "sum (CASE WHEN expiry IS NOT NULL AND expiry <= ?4 THEN qty ELSE 0 END) "
   "FROM stock_report_lines WHERE report_id = ?1 GROUP BY product_id";
 /* Shipments by product and day from the first report on (received, in the cache's view). */
+/* Only the products of the latest report (?3) get a row: the others are not grouped. */
 static const char SQL_RECEIPTS[] =
   "SELECT l.product_id, substr (o.created_at, 1, 10), sum (l.qty) "
   "FROM orders o JOIN order_lines l ON l.order_id = o.id "
   "WHERE o.dealer_id = ?1 AND o.created_at > ?2 AND o.status IN ('shipped', 'completed') "
+  "AND l.product_id IN (SELECT product_id FROM stock_report_lines WHERE report_id = ?3) "
   "GROUP BY 1, 2 ORDER BY 2";
 static const char SQL_OPEN_LINES[] =
   "SELECT l.product_id, sum (l.qty) FROM orders o JOIN order_lines l ON l.order_id = o.id "
@@ -569,6 +576,7 @@ dealer_stock (QdStore                      *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, dash->dealer_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, dates->pdata[0], -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ids->pdata[ids->len - 1], -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       ProductStock *ps = g_hash_table_lookup (products, sqlite3_column_text (stmt, 0));
@@ -787,9 +795,9 @@ qd_store_dealer_dashboard (QdStore                      *self,
 
   if (!dealer_figures (self, q.dealer_id, &p, &acc, error))
     return NULL;
-  figures_finish (&dash->month, &acc, P_MONTH);
-  figures_finish (&dash->quarter, &acc, P_QUARTER);
-  figures_finish (&dash->year, &acc, P_YEAR);
+  figures_finish (&dash->month, &acc, &p, P_MONTH);
+  figures_finish (&dash->quarter, &acc, &p, P_QUARTER);
+  figures_finish (&dash->year, &acc, &p, P_YEAR);
 
   if (!dealer_rebate (self, dash, error)
       || !qd_store_get_credit_position (self, q.dealer_id, &dash->credit, error)
@@ -870,31 +878,31 @@ static const char SQL_LAST_TWO_REPORTS[] =
 static const char SQL_REPORT_QTY[] =
   "SELECT product_id, sum (qty) FROM stock_report_lines WHERE report_id = ?1 "
   "GROUP BY product_id";
+/* Shipments between the two reports (?2 < day ≤ ?3) of the products in either (?4, ?5):
+ * the stock the dealer reports on. */
 static const char SQL_RECEIVED_BETWEEN[] =
   "SELECT l.product_id, sum (l.qty) FROM orders o JOIN order_lines l ON l.order_id = o.id "
   "WHERE o.dealer_id = ?1 AND o.created_at > ?2 AND substr (o.created_at, 1, 10) > ?2 "
   "AND substr (o.created_at, 1, 10) <= ?3 AND o.status IN ('shipped', 'completed') "
+  "AND l.product_id IN (SELECT product_id FROM stock_report_lines "
+  "WHERE report_id IN (?4, ?5)) "
   "GROUP BY 1";
 
+/* product_id → quantity from @sql, whose text parameters are @params (NULL-terminated). */
 static gboolean
-read_qty_map (QdStore     *self,
-              const char  *sql,
-              const char  *a,
-              const char  *b,
-              const char  *c,
-              GHashTable  *into,
-              GError     **error)
+read_qty_map (QdStore            *self,
+              const char         *sql,
+              const char * const *params,
+              GHashTable         *into,
+              GError            **error)
 {
   sqlite3_stmt *stmt = _qd_store_stmt (self, sql, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, a, -1, SQLITE_STATIC);
-  if (b != NULL)
-    sqlite3_bind_text (stmt, 2, b, -1, SQLITE_STATIC);
-  if (c != NULL)
-    sqlite3_bind_text (stmt, 3, c, -1, SQLITE_STATIC);
+  for (int i = 0; params[i] != NULL; i++)
+    sqlite3_bind_text (stmt, i + 1, params[i], -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 *qty = g_new (gint64, 1);
@@ -959,7 +967,7 @@ dealer_row_stock (QdStore        *self,
   if (id1 == NULL)
     return TRUE;
 
-  if (!read_qty_map (self, SQL_REPORT_QTY, id1, NULL, NULL, q1, error))
+  if (!read_qty_map (self, SQL_REPORT_QTY, (const char *[]) { id1, NULL }, q1, error))
     return FALSE;
   g_hash_table_iter_init (&iter, q1);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -967,12 +975,14 @@ dealer_row_stock (QdStore        *self,
   if (id0 == NULL || strcmp (d0, row->stock_as_of) >= 0)
     return TRUE;   /* one report: no rate, no cover */
 
-  if (!read_qty_map (self, SQL_REPORT_QTY, id0, NULL, NULL, q0, error)
-      || !read_qty_map (self, SQL_RECEIVED_BETWEEN, row->dealer_id, d0, row->stock_as_of,
+  if (!read_qty_map (self, SQL_REPORT_QTY, (const char *[]) { id0, NULL }, q0, error)
+      || !read_qty_map (self, SQL_RECEIVED_BETWEEN,
+                        (const char *[]) { row->dealer_id, d0, row->stock_as_of, id0, id1,
+                                           NULL },
                         received, error))
     return FALSE;
 
-  /* Every product of either report (received without being in either: sold in full). */
+  /* Every product of either report. */
   g_hash_table_iter_init (&iter, q0);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (received, key))
@@ -1249,15 +1259,15 @@ qd_store_manager_dashboard (QdStore                       *self,
   if (!step_error (self, stmt, rc, error))
     return NULL;
 
-  figures_finish (&dash->month, &region, P_MONTH);
-  figures_finish (&dash->quarter, &region, P_QUARTER);
-  figures_finish (&dash->year, &region, P_YEAR);
+  figures_finish (&dash->month, &region, &p, P_MONTH);
+  figures_finish (&dash->quarter, &region, &p, P_QUARTER);
+  figures_finish (&dash->year, &region, &p, P_YEAR);
 
   for (guint i = 0; i < dash->dealers->len; i++)
     {
       QdDealerRow *row = accs[i].row;
 
-      figures_finish (&row->year, &accs[i].acc, P_YEAR);
+      figures_finish (&row->year, &accs[i].acc, &p, P_YEAR);
       row->behind_target = row->year.target_to_date_fen > 0
                            && row->year.purchases_fen < row->year.target_to_date_fen;
       if (!dealer_row_details (self, row, &p, error))

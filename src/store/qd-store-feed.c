@@ -1026,29 +1026,142 @@ qd_store_is_bulk_pending (QdStore *self)
   return pending;
 }
 
-static const char *const rebuild_summaries_sql[] = {
-  "DELETE FROM purchases_daily",
-  "INSERT INTO purchases_daily (dealer_id, day, amount_fen, orders) "
-  "SELECT dealer_id, substr (created_at, 1, 10), sum (total_fen), count (*) FROM orders "
-  "WHERE status IN ('shipped', 'completed') AND dealer_id IS NOT NULL GROUP BY 1, 2",
-  "DELETE FROM purchases_category_monthly",
+/* The summaries are rebuilt in one pass over the counted orders and their lines, in the
+ * orders' order: the lines of an order sit together in their primary key, so the pass reads
+ * both tables front to back. SQLite itself, asked for the same GROUP BY with the category
+ * join, went from the lines to the orders and products at random (19 s instead of well under
+ * one for a million lines); categories come from a hash table of the catalog instead. */
+static const char SQL_REBUILD_PRODUCTS[] = "SELECT id, category FROM products";
+static const char SQL_REBUILD_SCAN[] =
+  "SELECT o.rowid, o.dealer_id, substr (o.created_at, 1, 10), o.total_fen, l.product_id, "
+  "l.total_fen FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id "
+  "WHERE o.status IN ('shipped', 'completed') AND o.dealer_id IS NOT NULL";
+static const char SQL_REBUILD_DAILY_INSERT[] =
+  "INSERT INTO purchases_daily (dealer_id, day, amount_fen, orders) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_REBUILD_CATEGORY_INSERT[] =
   "INSERT INTO purchases_category_monthly (dealer_id, month, category, amount_fen, lines) "
-  "SELECT o.dealer_id, substr (o.created_at, 1, 7), coalesce (p.category, ''), "
-  "sum (l.total_fen), count (*) "
-  "FROM orders o JOIN order_lines l ON l.order_id = o.id "
-  "LEFT JOIN products p ON p.id = l.product_id "
-  "WHERE o.status IN ('shipped', 'completed') AND o.dealer_id IS NOT NULL GROUP BY 1, 2, 3",
-};
+  "VALUES (?1, ?2, ?3, ?4, ?5)";
+
+typedef struct
+{
+  gint64 amount;
+  gint64 count;
+} Sum;
+
+static void
+add_sum (GHashTable *sums,
+         GString    *key,
+         gint64      amount)
+{
+  Sum *sum = g_hash_table_lookup (sums, key->str);
+
+  if (sum == NULL)
+    {
+      sum = g_new0 (Sum, 1);
+      g_hash_table_insert (sums, g_strdup (key->str), sum);
+    }
+  sum->amount += amount;
+  sum->count++;
+}
+
+/* Writes the sums, keys "a\x1fb[\x1fc]", with @sql taking the key's parts then amount and
+ * count. */
+static gboolean
+write_sums (QdStore     *self,
+            GHashTable  *sums,
+            const char  *sql,
+            guint        n_parts,
+            GError     **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, sums);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_auto(GStrv) parts = g_strsplit (key, "\x1f", n_parts);
+      Sum *sum = value;
+      sqlite3_stmt *stmt;
+
+      if (g_strv_length (parts) != n_parts)
+        continue;
+      stmt = _qd_store_stmt (self, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < n_parts; i++)
+        sqlite3_bind_text (stmt, i + 1, parts[i], -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, n_parts + 1, sum->amount);
+      sqlite3_bind_int64 (stmt, n_parts + 2, sum->count);
+      if (!_qd_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
 
 /* Recomputes the dashboards' summary tables from the orders, inside a transaction. */
 gboolean
 _qd_store_rebuild_summaries (QdStore  *self,
                              GError  **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (rebuild_summaries_sql); i++)
-    if (!_qd_store_exec (self, rebuild_summaries_sql[i], error))
-      return FALSE;
-  return TRUE;
+  g_autoptr(GHashTable) category_of = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                             g_free, NULL);
+  g_autoptr(GStringChunk) categories = g_string_chunk_new (256);
+  g_autoptr(GHashTable) daily = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) monthly = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         g_free);
+  g_autoptr(GString) key = g_string_new (NULL);
+  g_autofree char *dealer = NULL;
+  char day[11] = "";
+  gint64 last_rowid = G_MININT64;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!_qd_store_exec (self, "DELETE FROM purchases_daily", error)
+      || !_qd_store_exec (self, "DELETE FROM purchases_category_monthly", error))
+    return FALSE;
+
+  stmt = _qd_store_stmt (self, SQL_REBUILD_PRODUCTS, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (category_of, _qd_col_dup (stmt, 0),
+                         g_string_chunk_insert_const (categories,
+                                                      (const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _qd_store_db_error (self, rc, error);
+
+  stmt = _qd_store_stmt (self, SQL_REBUILD_SCAN, error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      const char *product_id = (const char *) sqlite3_column_text (stmt, 4);
+      const char *category;
+
+      if (rowid != last_rowid)
+        {
+          /* The first row of an order: the order itself counts once a day. */
+          last_rowid = rowid;
+          g_free (dealer);
+          dealer = _qd_col_dup (stmt, 1);
+          g_strlcpy (day, (const char *) sqlite3_column_text (stmt, 2), sizeof day);
+          g_string_printf (key, "%s\x1f%s", dealer, day);
+          add_sum (daily, key, sqlite3_column_int64 (stmt, 3));
+        }
+      if (product_id == NULL)
+        continue;   /* an order without lines */
+      category = g_hash_table_lookup (category_of, product_id);
+      g_string_printf (key, "%s\x1f%.7s\x1f%s", dealer, day, category != NULL ? category : "");
+      add_sum (monthly, key, sqlite3_column_int64 (stmt, 5));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _qd_store_db_error (self, rc, error);
+
+  return write_sums (self, daily, SQL_REBUILD_DAILY_INSERT, 2, error)
+         && write_sums (self, monthly, SQL_REBUILD_CATEGORY_INSERT, 3, error);
 }
 
 static const char *const end_bulk_sql[] = {

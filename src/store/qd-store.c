@@ -401,6 +401,9 @@ apply_migration (QdStore  *self,
   /* Version 2 adds the abbreviation column, which only C (ICU) can fill. */
   if (version == 2 && !_qd_store_fill_abbr (self, error))
     goto fail;
+  /* Version 4 adds the dashboards' summaries of the orders already cached. */
+  if (version == 4 && !_qd_store_rebuild_summaries (self, error))
+    goto fail;
 
   return _qd_store_commit (self, error);
 

@@ -24,8 +24,8 @@
 --    Rows whose figures fall back to 0 (an order moved out of a counted status) are kept.
 --
 -- 3. Indexes the dealer views need: one dealer's orders newest first (a manager's dealer
---    page, the last order date), the orders still open per dealer (credit, reorder), and one
---    dealer's stock reports by date.
+--    page, the last order date, shipments between stock reports), the orders still open per
+--    dealer (credit, held orders), and one dealer's stock reports by date.
 
 DROP TRIGGER products_fts_insert;
 DROP TRIGGER products_fts_delete;
@@ -79,21 +79,12 @@ CREATE TABLE purchases_category_monthly (
   PRIMARY KEY (dealer_id, month, category)
 ) WITHOUT ROWID;
 
-INSERT INTO purchases_daily (dealer_id, day, amount_fen, orders)
-  SELECT dealer_id, substr (created_at, 1, 10), sum (total_fen), count (*)
-  FROM orders
-  WHERE status IN ('shipped', 'completed') AND dealer_id IS NOT NULL
-  GROUP BY 1, 2;
+-- qd-store.c fills both from the orders already cached (_qd_store_rebuild_summaries).
 
-INSERT INTO purchases_category_monthly (dealer_id, month, category, amount_fen, lines)
-  SELECT o.dealer_id, substr (o.created_at, 1, 7), coalesce (p.category, ''),
-         sum (l.total_fen), count (*)
-  FROM orders o JOIN order_lines l ON l.order_id = o.id
-  LEFT JOIN products p ON p.id = l.product_id
-  WHERE o.status IN ('shipped', 'completed') AND o.dealer_id IS NOT NULL
-  GROUP BY 1, 2, 3;
-
-CREATE INDEX orders_dealer ON orders (dealer_id, created_at);
-CREATE INDEX orders_open ON orders (dealer_id, status)
+-- status and id ride along so that a dealer's shipments between two stock reports are read
+-- from the index and the order lines alone (not from order rows spread over the file), and
+-- total_fen and id so that the open orders (credit position, reorder) never visit the table.
+CREATE INDEX orders_dealer ON orders (dealer_id, created_at, status, id);
+CREATE INDEX orders_open ON orders (dealer_id, status, total_fen, id)
   WHERE status IN ('queued', 'sending', 'submitted', 'held', 'approved');
 CREATE INDEX stock_reports_dealer ON stock_reports (dealer_id, as_of);
