@@ -759,3 +759,54 @@ qd_store_outbox_next_due (QdStore *self)
   sqlite3_reset (stmt);
   return due;
 }
+
+/**
+ * qd_store_outbox_begin_results:
+ *
+ * Starts one transaction for the results of a batch: until
+ * qd_store_outbox_end_results(), qd_store_outbox_applied(), _rejected() and
+ * _retry_later() each run in a savepoint of it, so a batch of 500 answers costs one
+ * commit (one fsync) instead of 500. A crash before the end loses the recording of the
+ * whole batch, which is safe: the rows are sent again and the server answers repeats with
+ * its first answer.
+ */
+gboolean
+qd_store_outbox_begin_results (QdStore  *self,
+                               GError  **error)
+{
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->in_page && !self->in_results, FALSE);
+
+  if (!_qd_store_begin (self, error))
+    return FALSE;
+  self->in_results = TRUE;
+  return TRUE;
+}
+
+/**
+ * qd_store_outbox_end_results:
+ * @commit: %FALSE to drop everything recorded since qd_store_outbox_begin_results()
+ */
+gboolean
+qd_store_outbox_end_results (QdStore   *self,
+                             gboolean   commit,
+                             GError   **error)
+{
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->in_results, FALSE);
+
+  self->in_results = FALSE;
+  if (sqlite3_get_autocommit (self->db))
+    {
+      /* SQLite rolled the whole transaction back (disk full, I/O error). */
+      if (commit)
+        return _qd_store_db_error (self, SQLITE_ABORT, error);
+      return TRUE;
+    }
+  if (!commit)
+    {
+      _qd_store_rollback (self);
+      return TRUE;
+    }
+  return _qd_store_commit (self, error);
+}

@@ -24,6 +24,8 @@ struct _QdStore
   gboolean       page_bulk;    /* the page is part of a bulk fill: see qd-store-feed.c */
   gboolean       sync_relaxed; /* synchronous = NORMAL until the page ends */
   gboolean       defer_indexes; /* outside a page: the FTS triggers do nothing (a reset) */
+  /* a batch of mutation results under way: each result is a savepoint inside it */
+  gboolean       in_results;
   QdEntityKinds  page_changed;
 };
 

@@ -192,6 +192,10 @@ gboolean
 _qd_store_begin (QdStore  *self,
                  GError  **error)
 {
+  /* Inside a batch of mutation results, each result is a savepoint of the batch's
+   * transaction: one fsync for the batch, and a failed result still rolls back alone. */
+  if (self->in_results)
+    return _qd_store_exec (self, "SAVEPOINT qd_result", error);
   /* IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a
    * read transaction; the busy timeout makes the second one wait. */
   return _qd_store_exec (self, "BEGIN IMMEDIATE", error);
@@ -201,7 +205,8 @@ gboolean
 _qd_store_commit (QdStore  *self,
                   GError  **error)
 {
-  int rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  int rc = sqlite3_exec (self->db, self->in_results ? "RELEASE qd_result" : "COMMIT",
+                         NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
     {
@@ -216,7 +221,11 @@ void
 _qd_store_rollback (QdStore *self)
 {
   /* After SQLITE_FULL and some I/O errors SQLite has already rolled back. */
-  if (!sqlite3_get_autocommit (self->db))
+  if (sqlite3_get_autocommit (self->db))
+    return;
+  if (self->in_results)
+    sqlite3_exec (self->db, "ROLLBACK TO qd_result; RELEASE qd_result", NULL, NULL, NULL);
+  else
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 

@@ -230,6 +230,11 @@ gboolean    qd_store_outbox_retry_later (QdStore      *self,
                                          gint64        next_attempt_at_ms,
                                          const char   *error_message,
                                          GError      **error);
+gboolean    qd_store_outbox_begin_results (QdStore    *self,
+                                         GError      **error);
+gboolean    qd_store_outbox_end_results (QdStore      *self,
+                                         gboolean      commit,
+                                         GError      **error);
 gboolean    qd_store_outbox_discard     (QdStore      *self,
                                          const char   *mutation_id,
                                          GError      **error);

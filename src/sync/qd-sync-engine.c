@@ -78,6 +78,8 @@ struct _QdSyncEngine
   char            *server_url;
   char            *ca_file;
   char            *owner;          /* this engine's outbox lease owner id */
+  char            *token;          /* cached from the keyring; never logged */
+  QdStore         *worker_store;   /* the worker's own connection to the cache */
   GMainContext    *context;        /* where the engine lives and notifies */
 
   /* Settings. */
@@ -167,6 +169,13 @@ now_ms (void)
   return g_get_real_time () / 1000;
 }
 
+static void
+forward_cancel (GCancellable *cancellable,
+                gpointer      running_cancellable)
+{
+  g_cancellable_cancel (running_cancellable);
+}
+
 /* ---- the worker ------------------------------------------------------------------------ */
 
 typedef struct
@@ -182,6 +191,8 @@ typedef struct
   guint          batch_size;
   gint64         lease_ms;
   gboolean       retry_now;
+  char          *token;           /* the engine's cached token, or NULL to look it up */
+  QdStore       *store;           /* the worker's connection, kept by the engine between syncs */
 
   /* Results, read by the main thread once the task completed. */
   QdSyncStats    stats;
@@ -192,10 +203,14 @@ sync_job_free (SyncJob *job)
 {
   g_clear_object (&job->engine);
   g_clear_object (&job->credentials);
+  g_clear_object (&job->store);
   g_free (job->store_path);
   g_free (job->server_url);
   g_free (job->ca_file);
   g_free (job->owner);
+  if (job->token != NULL)
+    explicit_bzero (job->token, strlen (job->token));
+  g_free (job->token);
   g_free (job);
 }
 
@@ -453,6 +468,9 @@ push (SyncJob       *job,
       g_autofree char *body = NULL;
       JsonArray *results = NULL;
       QdEntityKinds changed = QD_ENTITY_KIND_NONE;
+      gint64 t_claim = g_get_monotonic_time ();
+      gint64 t_send, t_answer;
+      gboolean in_results;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -482,8 +500,10 @@ push (SyncJob       *job,
           ok = FALSE;
           break;
         }
+      t_send = g_get_monotonic_time ();
       answer = _qd_sync_http_call (http, "POST", "/mutations", body, strlen (body), NULL, NULL,
                                    cancellable, &local_error);
+      t_answer = g_get_monotonic_time ();
       if (answer == NULL || !check_results (items, answer, &results, &local_error))
         {
           /* Cancelled or 401: nothing is known of the batch either, but it is no fault of
@@ -496,6 +516,8 @@ push (SyncJob       *job,
           break;
         }
 
+      /* The batch's results in one transaction (each result a savepoint of it). */
+      ok = in_results = qd_store_outbox_begin_results (store, error);
       for (guint i = 0; i < items->len && ok; i++)
         {
           QdOutboxItem *item = g_ptr_array_index (items, i);
@@ -523,6 +545,13 @@ push (SyncJob       *job,
           changed |= one;
           job->stats.pushed++;
         }
+      if (ok)
+        ok = qd_store_outbox_end_results (store, TRUE, error);
+      else if (in_results)
+        qd_store_outbox_end_results (store, FALSE, NULL);
+      g_debug ("batch of %u: claim+encode %.1f ms, server %.1f ms, record %.1f ms", items->len,
+               (t_send - t_claim) / 1e3, (t_answer - t_send) / 1e3,
+               (g_get_monotonic_time () - t_answer) / 1e3);
       post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
       if (!ok)
         break;
@@ -618,6 +647,162 @@ malformed:
   return FALSE;
 }
 
+/* The next page is fetched while the current one is applied: a fetcher thread with its own
+ * HTTP session runs at most two pages ahead, so the server's work and the transfer overlap
+ * with SQLite's. The fetcher only reads the cursor and has_more to go on; every check
+ * happens in check_page(), before anything is applied. */
+typedef struct
+{
+  JsonObject *page;
+  GError     *error;
+  guint       status;
+  char       *code;
+} Fetched;
+
+static void
+fetched_free (Fetched *f)
+{
+  g_clear_pointer (&f->page, json_object_unref);
+  g_clear_error (&f->error);
+  g_free (f->code);
+  g_free (f);
+}
+
+typedef struct
+{
+  GThread      *thread;
+  GAsyncQueue  *pages;      /* Fetched */
+  GAsyncQueue  *tokens;     /* one per page the fetcher may fetch ahead */
+  GCancellable *cancellable;
+  char         *cursor;
+  guint         page_limit;
+  char         *base_url;
+  char         *ca_file;
+  char         *token;
+  guint         timeout_s;
+  GMainContext *timer_context;
+  guint64       wire_in, wire_out, body_in, requests;
+} Fetcher;
+
+static gpointer
+fetch_thread (gpointer data)
+{
+  Fetcher *fx = data;
+  g_autoptr(QdSyncHttp) http = NULL;
+  g_autofree char *cursor = g_strdup (fx->cursor);
+  GError *error = NULL;
+
+  http = _qd_sync_http_new (fx->base_url, fx->ca_file, fx->timeout_s, &error);
+  if (http != NULL)
+    {
+      _qd_sync_http_set_token (http, fx->token);
+      http->timer_context = fx->timer_context;
+    }
+  for (;;)
+    {
+      Fetched *f = g_new0 (Fetched, 1);
+      g_autofree char *path = NULL;
+      const char *next = NULL;
+      gboolean more = FALSE;
+
+      g_async_queue_pop (fx->tokens);
+      if (http == NULL)
+        {
+          f->error = g_steal_pointer (&error);
+          g_async_queue_push (fx->pages, f);
+          break;
+        }
+      if (g_cancellable_set_error_if_cancelled (fx->cancellable, &f->error))
+        {
+          g_async_queue_push (fx->pages, f);
+          break;
+        }
+      if (cursor != NULL)
+        {
+          g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+
+          path = g_strdup_printf ("/changes?since=%s&limit=%u", escaped, fx->page_limit);
+        }
+      else
+        path = g_strdup_printf ("/changes?limit=%u", fx->page_limit);
+      f->page = _qd_sync_http_call (http, "GET", path, NULL, 0, &f->status, &f->code,
+                                    fx->cancellable, &f->error);
+      if (f->page == NULL
+          || !qd_json_read_string (f->page, "cursor", QD_JSON_REQUIRED, &next, NULL)
+          || !qd_json_read_bool (f->page, "has_more", QD_JSON_REQUIRED, &more, NULL)
+          || !more)
+        {
+          /* An error, the last page, or a page check_page() will refuse: stop here. */
+          g_async_queue_push (fx->pages, f);
+          break;
+        }
+      g_free (cursor);
+      cursor = g_strdup (next);
+      g_async_queue_push (fx->pages, f);
+    }
+  if (http != NULL)
+    {
+      fx->wire_in = http->wire_bytes_in;
+      fx->wire_out = http->wire_bytes_out;
+      fx->body_in = http->body_bytes_in;
+      fx->requests = http->requests;
+    }
+  return NULL;
+}
+
+static Fetcher *
+fetcher_start (SyncJob      *job,
+               QdSyncHttp   *http,
+               const char   *cursor,
+               GCancellable *cancellable)
+{
+  Fetcher *fx = g_new0 (Fetcher, 1);
+
+  fx->pages = g_async_queue_new_full ((GDestroyNotify) fetched_free);
+  fx->tokens = g_async_queue_new ();
+  fx->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
+                           g_object_ref (fx->cancellable), g_object_unref);
+  fx->cursor = g_strdup (cursor);
+  fx->page_limit = job->page_limit;
+  fx->base_url = g_strdup (http->base_url);
+  fx->ca_file = g_strdup (job->ca_file);
+  fx->token = g_strdup (http->token);
+  fx->timeout_s = http->timeout_s;
+  fx->timer_context = http->timer_context;
+  /* Two pages ahead at most: bounded memory (a page is a few MiB). */
+  g_async_queue_push (fx->tokens, GINT_TO_POINTER (1));
+  g_async_queue_push (fx->tokens, GINT_TO_POINTER (1));
+  fx->thread = g_thread_new ("qd-sync-fetch", fetch_thread, fx);
+  return fx;
+}
+
+static void
+fetcher_stop (Fetcher    *fx,
+              QdSyncHttp *http)
+{
+  if (fx == NULL)
+    return;
+  g_cancellable_cancel (fx->cancellable);
+  g_async_queue_push (fx->tokens, GINT_TO_POINTER (1));
+  g_thread_join (fx->thread);
+  http->wire_bytes_in += fx->wire_in;
+  http->wire_bytes_out += fx->wire_out;
+  http->body_bytes_in += fx->body_in;
+  http->requests += fx->requests;
+  g_async_queue_unref (fx->pages);
+  g_async_queue_unref (fx->tokens);
+  g_object_unref (fx->cancellable);
+  g_free (fx->cursor);
+  g_free (fx->base_url);
+  g_free (fx->ca_file);
+  if (fx->token != NULL)
+    explicit_bzero (fx->token, strlen (fx->token));
+  g_free (fx->token);
+  g_free (fx);
+}
+
 static gboolean
 pull (SyncJob       *job,
       QdStore       *store,
@@ -629,48 +814,41 @@ pull (SyncJob       *job,
   g_autofree char *seq_text = qd_store_dup_meta (store, "feed_seq");
   gint64 last_seq = seq_text != NULL ? g_ascii_strtoll (seq_text, NULL, 10) : -1;
   gboolean reset_once = FALSE;
+  gboolean ok = TRUE;
+  Fetcher *fx;
 
   if (cursor == NULL)
     last_seq = -1;
+  fx = fetcher_start (job, http, cursor, cancellable);
 
   for (;;)
     {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(JsonObject) page = NULL;
       g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
-      g_autofree char *path = NULL;
-      g_autofree char *code = NULL;
-      g_autofree char *escaped = NULL;
+      Fetched *f;
       const char *next = NULL;
       gboolean has_more = FALSE;
       gint64 head_seq = -1;
       QdEntityKinds changed = QD_ENTITY_KIND_NONE;
       char buf[32];
-      guint status = 0;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      if (cursor != NULL)
+      f = g_async_queue_pop (fx->pages);
+      g_async_queue_push (fx->tokens, GINT_TO_POINTER (1));
+      if (f->page == NULL)
         {
-          escaped = g_uri_escape_string (cursor, NULL, FALSE);
-          path = g_strdup_printf ("/changes?since=%s&limit=%u", escaped, job->page_limit);
-        }
-      else
-        path = g_strdup_printf ("/changes?limit=%u", job->page_limit);
-
-      page = _qd_sync_http_call (http, "GET", path, NULL, 0, &status, &code, cancellable,
-                                 &local_error);
-      if (page == NULL)
-        {
-          if (status == 410 && !reset_once)
+          if (f->status == 410 && !reset_once)
             {
               /* The server no longer keeps changes that old: start over from the
                * beginning. The store keeps local work (pending orders, the outbox). */
-              g_debug ("cursor expired (%s): full resync", code != NULL ? code : "no code");
+              g_debug ("cursor expired (%s): full resync", f->code != NULL ? f->code : "no code");
+              fetched_free (f);
+              fetcher_stop (fx, http);
+              fx = NULL;
               reset_once = TRUE;
               if (!qd_store_reset_feed (store, error))
-                return FALSE;
+                {
+                  ok = FALSE;
+                  break;
+                }
               g_clear_pointer (&cursor, g_free);
               last_seq = -1;
               post_update (job, UPDATE_CHANGED, 0, 0, 0,
@@ -679,18 +857,23 @@ pull (SyncJob       *job,
                            | QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_STOCK_REPORT
                            | QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_PAYMENT
                            | QD_ENTITY_KIND_TARGET | QD_ENTITY_KIND_REBATE_POLICY);
+              fx = fetcher_start (job, http, NULL, cancellable);
               continue;
             }
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          g_propagate_error (error, g_steal_pointer (&f->error));
+          fetched_free (f);
+          ok = FALSE;
+          break;
         }
 
-      if (!check_page (page, last_seq, changes, &next, &has_more, &head_seq, error))
-        return FALSE;
-
-      if (!qd_store_begin_page (store, error))
-        return FALSE;
-      for (guint i = 0; i < changes->len; i++)
+      if (!check_page (f->page, last_seq, changes, &next, &has_more, &head_seq, error)
+          || !qd_store_begin_page (store, error))
+        {
+          fetched_free (f);
+          ok = FALSE;
+          break;
+        }
+      for (guint i = 0; i < changes->len && ok; i++)
         {
           Change *c = &g_array_index (changes, Change, i);
 
@@ -699,35 +882,49 @@ pull (SyncJob       *job,
               qd_store_rollback_page (store);
               g_prefix_error (error, _("The server sent a change the cache cannot take "
                                        "(%s %s): "), c->entity, c->id);
-              return FALSE;
+              ok = FALSE;
             }
         }
-      if (changes->len > 0)
+      if (ok && changes->len > 0)
         last_seq = g_array_index (changes, Change, changes->len - 1).seq;
       /* The seq of the cursor's page, kept with it, for progress and for checking that the
        * next page goes on from it. */
       g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, last_seq);
-      if (!qd_store_set_meta (store, "feed_seq", buf, error))
+      if (ok && !qd_store_set_meta (store, "feed_seq", buf, error))
         {
           qd_store_rollback_page (store);
-          return FALSE;
+          ok = FALSE;
         }
-      if (!qd_store_commit_page (store, next, &changed, error))
-        return FALSE;
+      if (ok && !qd_store_commit_page (store, next, &changed, error))
+        ok = FALSE;
+      if (ok)
+        {
+          job->stats.pages++;
+          job->stats.changes += changes->len;
+          g_free (cursor);
+          cursor = g_strdup (next);
+        }
+      fetched_free (f);
+      if (!ok)
+        break;
 
-      job->stats.pages++;
-      job->stats.changes += changes->len;
-      g_free (cursor);
-      cursor = g_strdup (next);
-
+      /* done/total from the cursor's seq and the feed's head when the server tells it
+       * (head_seq); without it the total is unknown (0) until the last page. */
       post_update (job, UPDATE_PROGRESS, 0, MAX (last_seq, 0),
-                   has_more ? MAX (head_seq, last_seq) : MAX (last_seq, 0), 0);
+                   !has_more ? MAX (last_seq, 0) : head_seq > 0 ? MAX (head_seq, last_seq) : 0,
+                   0);
       if (changed != QD_ENTITY_KIND_NONE)
         post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
       if (!has_more)
         break;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
     }
-  return TRUE;
+  fetcher_stop (fx, http);
+  return ok;
 }
 
 static void
@@ -737,19 +934,27 @@ sync_thread (GTask        *task,
              GCancellable *cancellable)
 {
   SyncJob *job = task_data;
-  g_autoptr(QdStore) store = NULL;
+  QdStore *store;
   g_autoptr(QdSyncHttp) http = NULL;
   g_autofree char *token = NULL;
   GError *error = NULL;
   gboolean ok;
+  gint64 due;
 
-  store = qd_store_open (job->store_path, &error);
+  /* Opening the cache checks its integrity, which costs a scan of a big file: the engine
+   * keeps the worker's connection between syncs (used by one thread at a time). */
+  if (job->store == NULL)
+    job->store = qd_store_open (job->store_path, &error);
+  store = job->store;
   if (store == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  token = qd_credentials_lookup_sync (job->credentials, cancellable, &error);
+  /* The keyring is asked once per engine (and again after a 401): a lookup costs a D-Bus
+   * round trip, or a key derivation with libsecret's file backend. */
+  token = job->token != NULL ? g_strdup (job->token)
+                             : qd_credentials_lookup_sync (job->credentials, cancellable, &error);
   if (error != NULL)
     {
       g_task_return_error (task, error);
@@ -768,17 +973,25 @@ sync_thread (GTask        *task,
       return;
     }
   _qd_sync_http_set_token (http, token);
+  if (job->token == NULL)
+    job->token = g_strdup (token);
   explicit_bzero (token, strlen (token));
   http->timer_context = job->engine->context;
 
-  if (job->retry_now && !qd_store_outbox_retry_now (store, &error))
+  if (job->retry_now && qd_store_outbox_count (store, QD_OUTBOX_PENDING) > 0
+      && !qd_store_outbox_retry_now (store, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
   post_update (job, UPDATE_PHASE, QD_SYNC_PHASE_PUSHING, 0, 0, 0);
-  ok = push (job, store, http, cancellable, &error);
+  /* Nothing due: no claim, no write transaction, no fsync. */
+  due = qd_store_outbox_next_due (store);
+  if ((due >= 0 && due <= now_ms ()) || qd_store_outbox_count (store, QD_OUTBOX_CLAIMED) > 0)
+    ok = push (job, store, http, cancellable, &error);
+  else
+    ok = TRUE;
   if (ok)
     {
       post_update (job, UPDATE_PHASE, QD_SYNC_PHASE_PULLING, 0, 0, 0);
@@ -812,18 +1025,35 @@ set_last_error (QdSyncEngine *self,
 }
 
 static void
+forget_token (QdSyncEngine *self)
+{
+  if (self->token != NULL)
+    explicit_bzero (self->token, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
+}
+
+/* The worker's task has no source object and its job lets go of the engine here, in the
+ * engine's thread: the task itself is released by the worker thread a moment later, and the
+ * engine must never be finalized there. */
+static void
 sync_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  QdSyncEngine *self = QD_SYNC_ENGINE (source);
+  g_autoptr(QdSyncEngine) self = user_data;
   SyncJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->waiters);
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
   ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_clear_object (&job->engine);
+  self->worker_store = g_steal_pointer (&job->store);
   self->stats = job->stats;
+  forget_token (self);
+  /* A refused token is looked up again next time: the user may have logged in anew. */
+  if (!g_error_matches (error, QD_SYNC_ERROR, QD_SYNC_ERROR_AUTH_REQUIRED))
+    self->token = g_strdup (job->token);
   g_clear_object (&self->running);
   g_clear_object (&self->running_cancellable);
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
@@ -892,6 +1122,8 @@ start_sync (QdSyncEngine *self,
   job->page_limit = self->page_limit;
   job->batch_size = self->batch_size;
   job->retry_now = user_asked;
+  job->token = g_strdup (self->token);
+  job->store = g_steal_pointer (&self->worker_store);
   /* The lease must outlive the longest request, or a second process could take the rows
    * back while their batch is in flight (it would only cost a duplicate answer, but the
    * lease exists to avoid that). A crashed holder blocks others for this long. */
@@ -901,7 +1133,8 @@ start_sync (QdSyncEngine *self,
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   self->running_cancellable = g_cancellable_new ();
-  self->running = g_task_new (self, self->running_cancellable, sync_done_cb, NULL);
+  self->running = g_task_new (NULL, self->running_cancellable, sync_done_cb,
+                              g_object_ref (self));
   g_task_set_source_tag (self->running, start_sync);
   g_task_set_task_data (self->running, job, (GDestroyNotify) sync_job_free);
   set_phase (self, QD_SYNC_PHASE_PUSHING);
@@ -1023,6 +1256,8 @@ qd_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->owner, g_free);
+  forget_token (self);
+  g_clear_object (&self->worker_store);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
@@ -1414,12 +1649,6 @@ qd_sync_engine_refresh_counts (QdSyncEngine *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static void
-forward_cancel (GCancellable *cancellable,
-                gpointer      running_cancellable)
-{
-  g_cancellable_cancel (running_cancellable);
-}
 
 void
 qd_sync_engine_sync_async (QdSyncEngine        *self,

@@ -114,6 +114,9 @@ fixture_tear_down (Fixture       *f,
 
   qd_credentials_clear_sync (f->creds, NULL, &error);
   g_assert_no_error (error);
+  /* Progress notifications the worker posted hold the engine until they are dispatched. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_assert_finalize_object (f->engine);
   g_clear_object (&f->creds);
   g_assert_finalize_object (f->store);
@@ -757,6 +760,58 @@ test_cancel (Fixture       *f,
   assert_synced (f);
 }
 
+/* With auto-sync on, the engine comes back by itself after a failure (exponential
+ * backoff) and sends a row whose own backoff ended, with no new work and no call. */
+static gboolean
+wait_for (Fixture  *f,
+          gboolean (*cond) (Fixture *f),
+          guint     deadline_s)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (deadline_s, deadline_cb, &expired);
+
+  while (!cond (f) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return !expired;
+}
+
+static gboolean
+all_sent (Fixture *f)
+{
+  return qd_sync_engine_get_pending_count (f->engine) == 0
+         && qd_sync_engine_get_phase (f->engine) == QD_SYNC_PHASE_IDLE
+         && peer_count_applied (f->peer) == 1;
+}
+
+static void
+test_auto_sync (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *order = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  char *mutation_id;
+
+  g_assert_true (run_sync (f, NULL, &error));
+  order = queue_order (f, 6);
+  items = qd_store_outbox_list (f->store, &error);
+  g_assert_no_error (error);
+  mutation_id = ((QdOutboxItem *) g_ptr_array_index (items, 0))->id;
+  qd_sync_engine_refresh_counts (f->engine);
+
+  /* The first push is applied but its answer lost; the feed then fails once too. */
+  peer_set_fault (f->peer, "/api/v1/mutations", FAULT_CUT_AFTER, 0, 1);
+  qd_sync_engine_set_auto_sync (f->engine, TRUE);
+  g_assert_true (wait_for (f, all_sent, 60));
+  qd_sync_engine_set_auto_sync (f->engine, FALSE);
+
+  g_assert_cmpuint (peer_times_seen (f->peer, mutation_id), ==, 2);
+  g_assert_cmpuint (peer_count_applied (f->peer), ==, 1);
+  assert_synced (f);
+}
+
 static const HostileCase cases[] = {
   { "/api/v1/changes", FAULT_TRUNCATED, 1, QD_SYNC_ERROR_PROTOCOL },
   { "/api/v1/changes", FAULT_WRONG_TYPES, 1, QD_SYNC_ERROR_PROTOCOL },
@@ -799,6 +854,7 @@ main (int   argc,
   ADD ("/sync/not-logged-in", test_not_logged_in);
   ADD ("/sync/server-down", test_server_down);
   ADD ("/sync/cancel", test_cancel);
+  ADD ("/sync/auto-sync", test_auto_sync);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/sync/hostile/%s/%s",

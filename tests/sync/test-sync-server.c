@@ -444,10 +444,20 @@ test_offline (Fixture       *f,
 
 /* ---- kill -9 ------------------------------------------------------------------------------ */
 
-static gboolean
-kill_cb (gpointer data)
+
+typedef struct
 {
-  g_subprocess_force_exit (data);
+  GSubprocess *server;
+  gboolean     killed;
+} ServerKill;   /* a process to kill -9 at a random moment */
+
+static gboolean
+kill_server_cb (gpointer data)
+{
+  ServerKill *k = data;
+
+  k->killed = TRUE;
+  g_subprocess_force_exit (k->server);
   return G_SOURCE_REMOVE;
 }
 
@@ -459,15 +469,17 @@ sync_and_kill (Fixture *f,
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(GError) error = NULL;
   guint delay = g_rand_int_range (f->rand, 0, max_ms + 1);
+  ServerKill k = { NULL, FALSE };
   guint id;
 
   p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
                         &error, bin ("QUDAO_CLI"), "--data-dir", f->client_dir, "sync", "-q",
                         NULL);
   g_assert_no_error (error);
-  id = g_timeout_add (delay, kill_cb, p);
+  k.server = p;
+  id = g_timeout_add (delay, kill_server_cb, &k);
   wait_process (p, 60);
-  if (!g_subprocess_get_if_signaled (p))
+  if (!k.killed)
     g_source_remove (id);
 }
 
@@ -502,21 +514,6 @@ test_kill_client (Fixture       *f,
   assert_cache_equals_fresh_sync (f);
 }
 
-typedef struct
-{
-  GSubprocess *server;
-  gboolean     killed;
-} ServerKill;
-
-static gboolean
-kill_server_cb (gpointer data)
-{
-  ServerKill *k = data;
-
-  k->killed = TRUE;
-  g_subprocess_force_exit (k->server);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 test_kill_server (Fixture       *f,
