@@ -906,6 +906,7 @@ qd_server_demo_fill (QdServerStorage  *storage,
   d.txn = qd_server_storage_begin (storage, error);
   if (d.txn == NULL)
     return FALSE;
+  qd_server_txn_set_bulk (d.txn);
 
   ok = make_regions_and_dealers (&d, error) &&
        make_products (&d, n_products, error);

@@ -46,6 +46,7 @@ struct _QdServerTxn
 {
   QdServerStorage *storage;
   Conn            *conn;
+  gboolean         bulk;  /* a bulk load: derived tables are rebuilt at the end */
 };
 
 /* ---------------------------------------------------------------------------------- */
@@ -136,9 +137,20 @@ static const char SQL_GET_PRICE[] =
   "SELECT unit_price_fen FROM prices WHERE product_id = ?1 AND dealer_id = ?2 "
   "UNION ALL SELECT unit_price_fen FROM prices WHERE product_id = ?1 AND level = ?3 LIMIT 1";
 static const char SQL_SUM_ORDERED[] =
-  "SELECT coalesce (sum (l.qty), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id "
-  "WHERE l.dealer_id = ?1 AND l.product_id = ?2 AND l.created_at >= ?3 "
-  "AND o.status NOT IN ('cancelled', 'rejected')";
+  "SELECT coalesce (sum (qty), 0) FROM order_history "
+  "WHERE dealer_id = ?1 AND product_id = ?2 AND month >= substr (?3, 1, 7)";
+static const char SQL_ADD_HISTORY[] =
+  "INSERT INTO order_history (dealer_id, product_id, month, qty) "
+  "SELECT dealer_id, product_id, substr (created_at, 1, 7), ?2 * qty FROM order_lines "
+  "WHERE order_id = ?1 AND true "
+  "ON CONFLICT (dealer_id, product_id, month) DO UPDATE SET qty = qty + excluded.qty";
+static const char SQL_REBUILD_HISTORY[] =
+  "DELETE FROM order_history; "
+  "INSERT INTO order_history (dealer_id, product_id, month, qty) "
+  "SELECT l.dealer_id, l.product_id, substr (l.created_at, 1, 7), sum (l.qty) "
+  "FROM order_lines l JOIN orders o ON o.id = l.order_id "
+  "WHERE o.status NOT IN ('cancelled', 'rejected') "
+  "GROUP BY l.dealer_id, l.product_id, substr (l.created_at, 1, 7)";
 static const char SQL_NEXT_COUNTER[] =
   "INSERT INTO counters (name, value) VALUES (?1, 1) "
   "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value";
@@ -441,7 +453,7 @@ conn_open (const char  *path,
   rc = sqlite3_exec (conn->db,
                      writer ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                               "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
-                              "PRAGMA journal_size_limit = 67108864;"
+                              "PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 16384;"
                             : "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -1304,6 +1316,13 @@ qd_server_storage_begin (QdServerStorage  *storage,
   return txn;
 }
 
+void
+qd_server_txn_set_bulk (QdServerTxn *txn)
+{
+  g_return_if_fail (txn != NULL);
+  txn->bulk = TRUE;
+}
+
 gboolean
 qd_server_txn_commit (QdServerTxn  *txn,
                       GError      **error)
@@ -1929,6 +1948,11 @@ qd_server_txn_rebate_tiers (QdServerTxn  *txn,
 /* ---------------------------------------------------------------------------------- */
 /* Writes                                                                               */
 
+static gboolean order_history (QdServerTxn  *txn,
+                               const char   *order_id,
+                               int           sign,
+                               GError      **error);
+
 gboolean
 qd_server_txn_insert_order (QdServerTxn          *txn,
                             const QdServerOrder  *order,
@@ -1968,7 +1992,25 @@ qd_server_txn_insert_order (QdServerTxn          *txn,
       if (!run (txn->conn, stmt, "cannot insert an order line", error))
         return FALSE;
     }
-  return TRUE;
+  /* A bulk load rebuilds the history at the end instead (qd_server_txn_log_all). */
+  if (txn->bulk || g_str_equal (order->status, "cancelled") ||
+      g_str_equal (order->status, "rejected"))
+    return TRUE;
+  return order_history (txn, order->id, 1, error);
+}
+
+/* Adds (sign 1) or removes (sign −1) the lines of an order to the monthly history. */
+static gboolean
+order_history (QdServerTxn  *txn,
+               const char   *order_id,
+               int           sign,
+               GError      **error)
+{
+  PREP (SQL_ADD_HISTORY);
+
+  bind_text (stmt, 1, order_id);
+  sqlite3_bind_int (stmt, 2, sign);
+  return run (txn->conn, stmt, "cannot update the order history", error);
 }
 
 gboolean
@@ -1983,8 +2025,13 @@ qd_server_txn_set_order_status (QdServerTxn  *txn,
   bind_text (stmt, 1, id);
   bind_text (stmt, 2, status);
   bind_text (stmt, 3, shipped_at);
-  return run (txn->conn, stmt, "cannot update the order", error) &&
-         changed_one (txn, "order", error);
+  if (!run (txn->conn, stmt, "cannot update the order", error) ||
+      !changed_one (txn, "order", error))
+    return FALSE;
+  /* Cancelled and rejected orders leave the history (they never come back). */
+  if (g_str_equal (status, "cancelled") || g_str_equal (status, "rejected"))
+    return order_history (txn, id, -1, error);
+  return TRUE;
 }
 
 gboolean
@@ -2216,7 +2263,7 @@ qd_server_txn_log_all (QdServerTxn  *txn,
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     if (!exec (txn->conn, entities[order[i]].log_all, error))
       return FALSE;
-  return TRUE;
+  return exec (txn->conn, SQL_REBUILD_HISTORY, error);
 }
 
 char *

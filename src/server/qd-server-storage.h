@@ -213,6 +213,8 @@ JsonNode        *qd_server_storage_read_audit    (QdServerStorage   *storage,
 /* Transactions (the writer thread). */
 QdServerTxn     *qd_server_storage_begin         (QdServerStorage   *storage,
                                                   GError           **error);
+/* Marks a bulk load: derived tables are rebuilt by qd_server_txn_log_all() at the end. */
+void             qd_server_txn_set_bulk          (QdServerTxn       *txn);
 gboolean         qd_server_txn_commit            (QdServerTxn       *txn,
                                                   GError           **error);
 void             qd_server_txn_rollback          (QdServerTxn       *txn);
@@ -409,7 +411,8 @@ gboolean         qd_server_txn_log               (QdServerTxn       *txn,
                                                   QdServerEntity     entity,
                                                   const char        *id,
                                                   GError           **error);
-/* Renders every entity into the change log at once (after a bulk load). */
+/* Renders every entity into the change log at once and rebuilds the derived tables
+ * (after a bulk load). */
 gboolean         qd_server_txn_log_all           (QdServerTxn       *txn,
                                                   GError           **error);
 /* The feed object of an entity (from the change log), or NULL when absent. */

@@ -114,7 +114,17 @@ CREATE TABLE order_lines (
   created_at     TEXT NOT NULL,
   PRIMARY KEY (order_id, line_no)
 ) WITHOUT ROWID;
-CREATE INDEX order_lines_history ON order_lines (dealer_id, product_id, created_at);
+
+-- Quantity ordered per dealer, product and month (orders not cancelled or rejected): the
+-- hold rule's history ("average monthly quantity over six months") reads at most seven
+-- rows instead of every line the dealer ever ordered.
+CREATE TABLE order_history (
+  dealer_id  TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  month      TEXT NOT NULL,
+  qty        INTEGER NOT NULL,
+  PRIMARY KEY (dealer_id, product_id, month)
+) WITHOUT ROWID;
 
 CREATE TABLE stock_reports (
   id         TEXT PRIMARY KEY,
