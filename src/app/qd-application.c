@@ -22,6 +22,7 @@ struct _QdApplication
   GdkFrameClock *frame_clock;
   QdWindow *hooked_window;
   int exit_status;
+  QdStore *store;         /* $QUDAO_STORE opened alone (screenshots, tests); NULL otherwise */
 };
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
@@ -233,6 +234,19 @@ qd_application_activate (GApplication *app)
       first = TRUE;
     }
 
+  /* $QUDAO_STORE shows that cache file without an account or a sync engine: screenshots
+   * and tools of a prepared cache. Signing in hands the account's cache instead. */
+  if (first && self->store == NULL && g_getenv ("QUDAO_STORE") != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->store = qd_store_open (g_getenv ("QUDAO_STORE"), &error);
+      if (self->store == NULL)
+        g_printerr ("qudao: %s\n", error->message);
+    }
+  if (first && self->store != NULL)
+    qd_window_set_store (QD_WINDOW (window), self->store);
+
   if (first && page != NULL && *page != '\0')
     qd_window_set_page (QD_WINDOW (window), page);
 
@@ -277,6 +291,7 @@ qd_application_shutdown (GApplication *app)
   self->hooked_window = NULL;
 
   G_APPLICATION_CLASS (qd_application_parent_class)->shutdown (app);
+  g_clear_object (&self->store);
 }
 
 static void

@@ -23,6 +23,7 @@ struct _QdWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack *stack;
   AdwViewSwitcherBar *switcher_bar;
+  QdDashboardPage *dashboard_page;
   guint reveal_idle_id;
 };
 
@@ -188,6 +189,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, dashboard_page);
   gtk_widget_class_bind_template_callback (widget_class, title_visible_changed_cb);
 
   /* Ctrl+W closes this window; "window.close" is GtkWindow's own action, so closing
@@ -343,4 +345,21 @@ qd_window_save_screenshot (QdWindow    *self,
     }
 
   return TRUE;
+}
+
+/**
+ * qd_window_set_store:
+ * @self: a #QdWindow
+ * @store: (nullable): the signed-in account's cache, or %NULL when nobody is signed in
+ *
+ * Hands the cache to the pages that read and write it.
+ */
+void
+qd_window_set_store (QdWindow *self,
+                     QdStore  *store)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (store == NULL || QD_IS_STORE (store));
+
+  qd_dashboard_page_set_store (self->dashboard_page, store);
 }

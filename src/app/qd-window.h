@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "qd-application.h"
+#include "qd-store.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ const char   *qd_window_get_page        (QdWindow      *self);
 void          qd_window_set_page        (QdWindow      *self,
                                          const char    *page);
 gboolean      qd_window_is_settled      (QdWindow      *self);
+void          qd_window_set_store       (QdWindow      *self,
+                                         QdStore       *store);
 gboolean      qd_window_save_screenshot (QdWindow      *self,
                                          const char    *path,
                                          GError       **error);
