@@ -358,13 +358,16 @@ add_stock_section (QdDashboardPage         *self,
       GtkWidget *label;
 
       title = g_markup_escape_text (row->name != NULL ? row->name : row->product_id, -1);
+      g_autofree char *on_hand = g_strdup_printf ("%" G_GINT64_FORMAT, row->on_hand);
+      g_autofree char *monthly = g_strdup_printf ("%" G_GINT64_FORMAT, row->forecast_month);
+      g_autofree char *expiring = g_strdup_printf ("%" G_GINT64_FORMAT, row->expiring_90);
+
       /* Translators: a product's stock line: SKU, units on hand, forecast sales per month
        * and units in lots expiring within 90 days. */
-      subtitle = g_strdup_printf (_("%s · on hand %" G_GINT64_FORMAT " · about %"
-                                    G_GINT64_FORMAT " a month · expiring in 90 days %"
-                                    G_GINT64_FORMAT),
-                                  row->sku != NULL ? row->sku : "—", row->on_hand,
-                                  row->forecast_month, row->expiring_90);
+      subtitle = g_strdup_printf (_("%s · on hand %s · about %s a month · expiring in 90 "
+                                    "days %s"),
+                                  row->sku != NULL ? row->sku : "—", on_hand, monthly,
+                                  expiring);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (arow), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (arow), subtitle);
       label = gtk_label_new (cover);
@@ -445,11 +448,13 @@ add_reorder_section (QdDashboardPage         *self,
       title = g_markup_escape_text (row->name != NULL ? row->name : row->product_id, -1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (arow), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (arow), row->sku != NULL ? row->sku : "");
+      g_autofree char *units = g_strdup_printf ("%" G_GINT64_FORMAT, row->reorder.quantity);
+      g_autofree char *packs = g_strdup_printf ("%" G_GINT64_FORMAT, row->reorder.packs);
+
       /* Translators: a suggested quantity and the number of packs it makes. */
-      qty = g_strdup_printf (g_dngettext (NULL, "%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT
-                                          " pack)", "%" G_GINT64_FORMAT " (%"
-                                          G_GINT64_FORMAT " packs)", row->reorder.packs),
-                             row->reorder.quantity, row->reorder.packs);
+      qty = g_strdup_printf (g_dngettext (NULL, "%s (%s pack)", "%s (%s packs)",
+                                          (gulong) MIN (row->reorder.packs, G_MAXLONG)),
+                             units, packs);
       label = gtk_label_new (qty);
       gtk_widget_add_css_class (label, "numeric");
       adw_action_row_add_suffix (ADW_ACTION_ROW (arow), label);
@@ -1210,19 +1215,25 @@ add_review_section (QdDashboardPage          *self,
           htitle = g_markup_printf_escaped ("%s (%s)", h->name != NULL ? h->name : h->product_id,
                                             h->sku != NULL ? h->sku : "—");
           if (h->orders_12m == 0 && h->last_order_at == NULL)
-            /* Translators: a product of a held order that the dealer never bought before. */
-            hsub = g_strdup_printf (_("this order %" G_GINT64_FORMAT " · never bought before"),
-                                    h->qty);
+            {
+              g_autofree char *qty = g_strdup_printf ("%" G_GINT64_FORMAT, h->qty);
+
+              /* Translators: a product of a held order that the dealer never bought before;
+               * %s is its quantity in the order. */
+              hsub = g_strdup_printf (_("this order %s · never bought before"), qty);
+            }
           else
             {
               g_autofree char *last = g_strndup (h->last_order_at != NULL ? h->last_order_at
                                                                           : "—", 10);
+              g_autofree char *qty = g_strdup_printf ("%" G_GINT64_FORMAT, h->qty);
+              g_autofree char *n_orders = g_strdup_printf ("%u", h->orders_12m);
+              g_autofree char *units = g_strdup_printf ("%" G_GINT64_FORMAT, h->qty_12m);
 
               /* Translators: a product of a held order: its quantity there, the dealer's
                * orders and units of it in the 12 months before, and the date last bought. */
-              hsub = g_strdup_printf (_("this order %" G_GINT64_FORMAT " · 12 months before: %u "
-                                        "orders, %" G_GINT64_FORMAT " units · last %s"),
-                                      h->qty, h->orders_12m, h->qty_12m, last);
+              hsub = g_strdup_printf (_("this order %s · 12 months before: %s orders, %s units "
+                                        "· last %s"), qty, n_orders, units, last);
             }
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hrow), htitle);
           adw_action_row_set_subtitle (ADW_ACTION_ROW (hrow), hsub);

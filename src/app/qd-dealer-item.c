@@ -58,10 +58,13 @@ qd_format_cover (const QdCover *cover)
   switch (cover->kind)
     {
     case QD_COVER_DAYS:
-      /* Translators: days of stock cover; the number comes first. */
-      return g_strdup_printf (g_dngettext (NULL, "%" G_GINT64_FORMAT " day",
-                                           "%" G_GINT64_FORMAT " days", cover->days),
-                              cover->days);
+      {
+        g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, cover->days);
+
+        /* Translators: days of stock cover; %s is the number. */
+        return g_strdup_printf (g_dngettext (NULL, "%s day", "%s days",
+                                             (gulong) MIN (cover->days, G_MAXLONG)), n);
+      }
     case QD_COVER_UNLIMITED:
       return g_strdup (_("no sales"));
     case QD_COVER_NONE:
