@@ -118,14 +118,15 @@ heading (GtkBox     *box,
 }
 
 static GtkWidget *
-card_flow (GtkBox *box)
+card_flow (GtkBox *box,
+           guint   per_line)
 {
   GtkWidget *flow = gtk_flow_box_new ();
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 1);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), per_line);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 12);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 12);
   gtk_box_append (box, flow);
@@ -245,6 +246,10 @@ add_value_row (GtkWidget  *group,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+  /* A wrapping label asks for the width of its longest word only; let a sentence ("Order
+   * ¥12,300.00 more this quarter to reach 3 %") take a line where there is room. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+  gtk_widget_set_hexpand (label, TRUE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   return row;
@@ -485,7 +490,7 @@ show_dealer (QdDashboardPage  *self,
   heading (box, dash->dealer_name != NULL ? dash->dealer_name : dash->dealer_id, subtitle);
   add_feedback (self, box);
 
-  flow = card_flow (box);
+  flow = card_flow (box, 3);
   add_period_card (flow, _("This Month"), "dealer-month", &dash->month);
   add_period_card (flow, _("This Quarter"), "dealer-quarter", &dash->quarter);
   add_period_card (flow, _("This Year"), "dealer-year", &dash->year);
@@ -1297,10 +1302,13 @@ show_manager (QdDashboardPage  *self,
   heading (box, _("Your Region"), subtitle);
   add_feedback (self, box);
 
-  flow = card_flow (box);
+  flow = card_flow (box, 3);
   add_period_card (flow, _("This Month"), "region-month", &dash->month);
   add_period_card (flow, _("This Quarter"), "region-quarter", &dash->quarter);
   add_period_card (flow, _("This Year"), "region-year", &dash->year);
+  /* The counts in a flow of their own: homogeneous with the period cards they would be as
+   * tall as those. */
+  flow = card_flow (box, 4);
   /* Translators: dealers behind target, "3 of 12". */
   behind = g_strdup_printf (_("%u of %u"), dash->dealers_behind_target, dash->n_dealers);
   gtk_box_append (GTK_BOX (add_card (flow, _("Dealers Behind Target"), "kpi-behind", behind)),
