@@ -280,8 +280,7 @@ add_feedback (QdDashboardPage *self,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_set_visible (label, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Outcome of the last action"), -1);
+  /* Its text is its accessible name. */
   gtk_box_append (box, label);
   self->feedback = GTK_LABEL (label);
   return label;
@@ -1171,6 +1170,8 @@ add_review_section (QdDashboardPage          *self,
       g_hash_table_insert (names, d->dealer_id, d->name);
     }
 
+  /* Each held order is a group of its own, open: its history, the comment and the two
+   * buttons are there to read and reach by keyboard without expanding anything. */
   group = add_group (box, _("Orders Held for Review"),
                      orders->len == 0 ? _("No order is waiting for your review.")
                                       : _("Orders far above the dealer’s usual quantities "
@@ -1187,7 +1188,7 @@ add_review_section (QdDashboardPage          *self,
       g_autofree char *total = money (order->total_fen);
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
-      GtkWidget *row = adw_expander_row_new ();
+      GtkWidget *row = adw_preferences_group_new ();
       GtkWidget *comment = adw_entry_row_new ();
       GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
       GtkWidget *approve = gtk_button_new_with_mnemonic (_("_Approve"));
@@ -1197,17 +1198,17 @@ add_review_section (QdDashboardPage          *self,
 
       if (history == NULL)
         return;
-      title = g_markup_printf_escaped ("%s · %s", order->number != NULL ? order->number : "—",
+      title = g_strdup_printf ("%s · %s", order->number != NULL ? order->number : "—",
                                        dealer != NULL ? dealer : order->dealer_id);
       if (pending)
         /* Translators: a held order: its total, then that the decision is not yet sent. */
-        subtitle = g_markup_printf_escaped (_("%s · decision waiting to be sent"), total);
+        subtitle = g_strdup_printf (_("%s · decision waiting to be sent"), total);
       else
-        subtitle = g_markup_printf_escaped ("%s · %s", total,
+        subtitle = g_strdup_printf ("%s · %s", total,
                                             order->held_reason != NULL ? order->held_reason
                                                                        : _("held for review"));
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (row), title);
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (row), subtitle);
       gtk_widget_set_name (row, order->id);
 
       for (guint j = 0; j < history->len; j++)
@@ -1242,12 +1243,32 @@ add_review_section (QdDashboardPage          *self,
             }
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (hrow), htitle);
           adw_action_row_set_subtitle (ADW_ACTION_ROW (hrow), hsub);
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), hrow);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (row), hrow);
         }
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (comment), _("Comment"));
+      {
+        const char *number = order->number != NULL ? order->number : order->id;
+        g_autofree char *a_comment = NULL;
+        g_autofree char *a_approve = NULL;
+        g_autofree char *a_reject = NULL;
+
+        /* Every held order has the same three controls: their accessible names say which
+         * order they act on (GTK 4.8 would otherwise name a mnemonic button "_Approve
+         * Approve"). */
+        /* Translators: accessible names of the review controls; %s is an order number. */
+        a_comment = g_strdup_printf (_("Comment on order %s"), number);
+        a_approve = g_strdup_printf (_("Approve order %s"), number);
+        a_reject = g_strdup_printf (_("Reject order %s"), number);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (comment), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        a_comment, -1);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (approve), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        a_approve, -1);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (reject), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        a_reject, -1);
+      }
       gtk_widget_set_sensitive (comment, !pending);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), comment);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (row), comment);
 
       gtk_widget_add_css_class (approve, "suggested-action");
       gtk_widget_add_css_class (reject, "destructive-action");
@@ -1271,8 +1292,8 @@ add_review_section (QdDashboardPage          *self,
       gtk_box_append (GTK_BOX (actions), approve);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (actions_row), FALSE);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (actions_row), actions);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), actions_row);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (row), actions_row);
+      gtk_box_append (box, row);
     }
 }
 
