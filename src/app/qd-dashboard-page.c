@@ -579,6 +579,7 @@ toggle_to_stack_cb (GtkToggleButton *toggle,
 static GtkWidget *
 add_chart_card (GtkBox     *box,
                 const char *title,
+                const char *legend,
                 const char *name,
                 GtkWidget  *chart,
                 GtkWidget  *table)
@@ -603,6 +604,8 @@ add_chart_card (GtkBox     *box,
   gtk_box_append (GTK_BOX (header), label);
   gtk_box_append (GTK_BOX (header), toggle);
   gtk_box_append (GTK_BOX (card), header);
+  if (legend != NULL)
+    gtk_box_append (GTK_BOX (card), caption (legend));
 
   gtk_widget_set_name (chart, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -728,10 +731,12 @@ add_charts (GtkBox                   *box,
   line_title = g_strdup_printf (g_dngettext (NULL, "Purchases and Target, %u Month",
                                              "Purchases and Target, %u Months",
                                              dash->series->len), dash->series->len);
-  add_chart_card (box, line_title, "chart-purchases", line, line_table);
-  add_chart_card (box, _("Dealers by Target Reached This Year"), "chart-attainment", bars,
-                  bar_table);
-  add_chart_card (box, _("Category Mix This Year"), "chart-categories", mix, mix_table);
+  add_chart_card (box, line_title, _("Solid line: purchases; dashed line: target"),
+                  "chart-purchases", line, line_table);
+  add_chart_card (box, _("Dealers by Target Reached This Year"),
+                  _("Dashed line: the whole target; red bars: behind the target to date"),
+                  "chart-attainment", bars, bar_table);
+  add_chart_card (box, _("Category Mix This Year"), NULL, "chart-categories", mix, mix_table);
 }
 
 /* ---- the manager dashboard: the dealer table ------------------------------------------------ */

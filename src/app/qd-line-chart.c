@@ -18,7 +18,7 @@
 #include "qd-line-chart.h"
 #include "qd-money.h"
 
-#define MARGIN_LEFT   56.0
+#define MARGIN_LEFT   (self->margin_left)
 #define MARGIN_RIGHT  12.0
 #define MARGIN_TOP    12.0
 #define MARGIN_BOTTOM 24.0
@@ -31,6 +31,7 @@ struct _QdLineChart
   GArray    *values;   /* of gint64 */
   GArray    *targets;  /* of gint64 */
   int        hover;    /* the month under the pointer, -1 when none */
+  double     margin_left; /* room for the amounts of the axis, measured when drawn */
 };
 
 G_DEFINE_FINAL_TYPE (QdLineChart, qd_line_chart, GTK_TYPE_WIDGET)
@@ -159,8 +160,19 @@ qd_line_chart_snapshot (GtkWidget   *widget,
 
   qd_chart_colors_get (widget, &colors);
   top = nice_top (max_value (self));
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   layout = gtk_widget_create_pango_layout (widget, NULL);
+  {
+    /* The axis takes the width of its widest amount ("¥1000万" is wider than "¥10.0M"). */
+    g_autofree char *widest = qd_chart_format_axis_money (top);
+    int tw, th;
+
+    pango_layout_set_text (layout, widest, -1);
+    pango_layout_get_pixel_size (layout, &tw, &th);
+    self->margin_left = MAX (40.0, tw + 10.0);
+  }
+  if (width <= MARGIN_LEFT + MARGIN_RIGHT)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   /* Grid lines with their amounts: 0, ¼, ½, ¾ and the top. */
   for (int g = 0; g <= 4; g++)
@@ -329,6 +341,7 @@ qd_line_chart_init (QdLineChart *self)
   self->values = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->targets = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->hover = -1;
+  self->margin_left = 56.0;
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
