@@ -6,10 +6,14 @@
 #include "config.h"
 
 #include <locale.h>
+
+#include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "qd-application.h"
+#include "qd-account.h"
 #include "qd-preferences-window.h"
+#include "qd-sign-in-window.h"
 #include "qd-window.h"
 
 struct _QdApplication
@@ -22,7 +26,12 @@ struct _QdApplication
   GdkFrameClock *frame_clock;
   QdWindow *hooked_window;
   int exit_status;
-  QdStore *store;         /* $QUDAO_STORE opened alone (screenshots, tests); NULL otherwise */
+
+  /* owned */
+  QdStore *store;         /* the signed-in account's cache; NULL when nobody is signed in */
+  QdSyncEngine *engine;   /* its sync engine; NULL without an account (or with $QUDAO_STORE) */
+  char *data_dir;
+  char *store_error;      /* why the cache could not be opened, for the window to show */
 };
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
@@ -120,10 +129,19 @@ about_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void sign_out_activated_cb (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data);
+static void sign_in_activated_cb (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data);
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated_cb },
   { "preferences", preferences_activated_cb },
   { "about", about_activated_cb },
+  { "sign-in", sign_in_activated_cb },
+  { "sign-out", sign_out_activated_cb },
 };
 
 static void
@@ -215,6 +233,265 @@ hook_first_frame (QdApplication *self,
                                            G_CALLBACK (frame_clock_painted_cb), self);
 }
 
+static QdStore *
+open_store_file (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  QdStore *store = qd_store_open (path, &local_error);
+
+  /* A damaged cache has been moved aside: a fresh one resyncs from the server, and local
+   * work that was in the old file is still there for support to recover. */
+  if (store == NULL && g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT))
+    {
+      g_clear_error (&local_error);
+      store = qd_store_open (path, &local_error);
+    }
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return store;
+}
+
+static void
+publish_account (QdApplication *self)
+{
+  GAction *sign_out = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
+
+  if (sign_out != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (sign_out), self->engine != NULL);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (QD_IS_WINDOW (l->data))
+      {
+        qd_window_set_store (QD_WINDOW (l->data), self->store);
+        qd_window_set_sync_engine (QD_WINDOW (l->data), self->engine);
+      }
+}
+
+static void
+first_sync_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  /* Errors are on the engine's last-error property, which the indicator shows. */
+  qd_sync_engine_sync_finish (QD_SYNC_ENGINE (source), result, NULL, NULL);
+}
+
+/* Opens the cache of the account named in the data folder (written at sign-in) and starts
+ * its sync engine. $QUDAO_STORE instead opens that cache file alone, without an engine
+ * (tests, screenshots, benchmarks). No account is not an error: the sign-in view opens. */
+static gboolean
+open_account (QdApplication  *self,
+              GError        **error)
+{
+  const char *path_env = g_getenv ("QUDAO_STORE");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(QdCredentials) credentials = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *path = NULL;
+
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+
+  if (path_env != NULL && *path_env != '\0')
+    {
+      self->store = open_store_file (path_env, error);
+      return self->store != NULL;
+    }
+
+  if (!qd_account_load (self->data_dir, &url, &user, &local_error))
+    {
+      if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  path = qd_store_path_for_account (self->data_dir, url, user);
+  self->store = open_store_file (path, error);
+  if (self->store == NULL)
+    return FALSE;
+
+  credentials = qd_credentials_new (url, user);
+  self->engine = qd_sync_engine_new (self->store, url, credentials);
+  qd_sync_engine_set_interval (self->engine,
+                               (guint) g_settings_get_int (settings, "sync-interval") * 60);
+  qd_sync_engine_set_auto_sync (self->engine, TRUE);
+  return TRUE;
+}
+
+static void
+signed_in_cb (QdApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!open_account (self, &error))
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+      if (QD_IS_WINDOW (window))
+        qd_window_add_toast (QD_WINDOW (window), adw_toast_new (error->message));
+    }
+  publish_account (self);
+  if (self->engine != NULL)
+    qd_sync_engine_sync_async (self->engine, NULL, first_sync_done_cb, NULL);
+}
+
+/* ---- signing out -------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *data_dir;
+  char *cache_path;   /* set when the user chose to delete the local data */
+} SignOutData;
+
+static void
+sign_out_data_free (SignOutData *d)
+{
+  g_free (d->data_dir);
+  g_free (d->cache_path);
+  g_free (d);
+}
+
+/* In a worker thread: DELETE /session may wait for the network. */
+static void
+sign_out_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SignOutData *d = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) server_error = NULL;
+  g_autofree char *account = qd_account_file_path (d->data_dir);
+
+  if (!qd_sync_logout_sync (d->data_dir, NULL, &server_error, cancellable, &error)
+      && !g_error_matches (error, QD_SYNC_ERROR, QD_SYNC_ERROR_NOT_LOGGED_IN))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (server_error != NULL)
+    g_debug ("The server was not told about the sign-out: %s", server_error->message);
+
+  /* The next start opens the sign-in view rather than this account. */
+  g_unlink (account);
+  if (d->cache_path != NULL)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *path = g_strconcat (d->cache_path, suffixes[i], NULL);
+
+          g_unlink (path);
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sign_out_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  QdApplication *self = QD_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (QD_IS_WINDOW (window))
+        qd_window_add_toast (QD_WINDOW (window), adw_toast_new (error->message));
+      return;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self), "sign-in", NULL);
+}
+
+static void
+sign_out_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      QdApplication    *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SignOutData *d;
+
+  if (g_strcmp0 (response, "keep") != 0 && g_strcmp0 (response, "remove") != 0)
+    return;
+
+  d = g_new0 (SignOutData, 1);
+  d->data_dir = g_strdup (self->data_dir);
+  if (g_strcmp0 (response, "remove") == 0 && self->store != NULL)
+    d->cache_path = g_strdup (qd_store_get_path (self->store));
+
+  /* Stop syncing and let go of the cache before the files go. */
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  publish_account (self);
+
+  task = g_task_new (self, NULL, sign_out_done_cb, NULL);
+  g_task_set_source_tag (task, sign_out_response_cb);
+  g_task_set_task_data (task, d, (GDestroyNotify) sign_out_data_free);
+  g_task_run_in_thread (task, sign_out_thread);
+}
+
+static void
+sign_out_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  QdApplication *self = QD_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  guint waiting = self->store != NULL ? qd_store_outbox_count (self->store, QD_OUTBOX_PENDING)
+                                        + qd_store_outbox_count (self->store, QD_OUTBOX_CLAIMED)
+                                      : 0;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (waiting > 0)
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u change has not been sent yet. Keep the data on "
+                                         "this computer to send it after signing in again; "
+                                         "deleting the data loses it.",
+                                         "%u changes have not been sent yet. Keep the data on "
+                                         "this computer to send them after signing in again; "
+                                         "deleting the data loses them.", waiting), waiting);
+  else
+    body = g_strdup (_("Keep the data on this computer to open it faster after signing in "
+                       "again, or delete it (it is downloaded again at the next sign-in)."));
+
+  dialog = adw_message_dialog_new (parent, _("Sign Out?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("Sign Out and _Delete Data"),
+                                    "keep", _("Sign _Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_in_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  QdApplication *self = QD_APPLICATION (user_data);
+  QdSignInWindow *sign_in;
+
+  sign_in = qd_sign_in_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                   self->data_dir);
+  gtk_window_set_application (GTK_WINDOW (sign_in), GTK_APPLICATION (self));
+  g_signal_connect_object (sign_in, "signed-in", G_CALLBACK (signed_in_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (sign_in));
+}
+
 static void
 qd_application_activate (GApplication *app)
 {
@@ -234,23 +511,21 @@ qd_application_activate (GApplication *app)
       first = TRUE;
     }
 
-  /* $QUDAO_STORE shows that cache file without an account or a sync engine: screenshots
-   * and tools of a prepared cache. Signing in hands the account's cache instead. */
-  if (first && self->store == NULL && g_getenv ("QUDAO_STORE") != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      self->store = qd_store_open (g_getenv ("QUDAO_STORE"), &error);
-      if (self->store == NULL)
-        g_printerr ("qudao: %s\n", error->message);
-    }
-  if (first && self->store != NULL)
-    qd_window_set_store (QD_WINDOW (window), self->store);
+  if (first)
+    publish_account (self);
 
   if (first && page != NULL && *page != '\0')
     qd_window_set_page (QD_WINDOW (window), page);
+  /* The screenshot script shows an order's detail. */
+  if (first && g_getenv ("QUDAO_SCREENSHOT_ORDER") != NULL)
+    qd_window_show_order (QD_WINDOW (window), g_getenv ("QUDAO_SCREENSHOT_ORDER"));
 
   gtk_window_present (window);
+
+  /* First start: nobody signed in yet. Not for screenshots, which show the window. */
+  if (first && self->store == NULL && self->store_error == NULL
+      && g_getenv ("QUDAO_SCREENSHOT") == NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "sign-in", NULL);
 
   if (first && (g_getenv ("QUDAO_SCREENSHOT") != NULL
                 || g_strcmp0 (g_getenv ("QUDAO_STARTUP_TIMING"), "1") == 0))
@@ -270,6 +545,7 @@ qd_application_startup (GApplication *app)
     { "win.page::stock", { "<Alt>3", NULL } },
     { "win.page::statements", { "<Alt>4", NULL } },
     { "win.page::dashboard", { "<Alt>5", NULL } },
+    { "win.sync-now", { "<Control>r", NULL } },
   };
 
   G_APPLICATION_CLASS (qd_application_parent_class)->startup (app);
@@ -280,6 +556,22 @@ qd_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (gtk_app, accels[i].action, accels[i].accels);
 
   gtk_window_set_default_icon_name (APP_ID);
+
+  {
+    QdApplication *self = QD_APPLICATION (app);
+    g_autoptr(GError) error = NULL;
+
+    const char *data_dir = g_getenv ("QUDAO_DATA_DIR");
+
+    self->data_dir = data_dir != NULL && *data_dir != '\0' ? g_strdup (data_dir)
+                                                            : qd_account_default_data_dir ();
+    if (!open_account (self, &error))
+      {
+        /* Not fatal: the app opens without data and says why. */
+        g_message ("Could not open the local cache: %s", error->message);
+        self->store_error = g_strdup (error->message);
+      }
+  }
 }
 
 static void
@@ -289,9 +581,12 @@ qd_application_shutdown (GApplication *app)
 
   unhook_frame_clock (self);
   self->hooked_window = NULL;
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->store_error, g_free);
+  g_clear_pointer (&self->data_dir, g_free);
 
   G_APPLICATION_CLASS (qd_application_parent_class)->shutdown (app);
-  g_clear_object (&self->store);
 }
 
 static void
@@ -352,4 +647,39 @@ qd_application_get_exit_status (QdApplication *self)
   g_return_val_if_fail (QD_IS_APPLICATION (self), 1);
 
   return self->exit_status;
+}
+
+/**
+ * qd_application_get_store:
+ * @self: a #QdApplication
+ *
+ * Returns: (transfer none) (nullable): the signed-in account's cache
+ */
+QdStore *
+qd_application_get_store (QdApplication *self)
+{
+  g_return_val_if_fail (QD_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * qd_application_set_store:
+ * @self: a #QdApplication
+ * @store: (nullable): a cache to show without a sync engine, or %NULL
+ *
+ * Hands @store to every main window (tests and tools; signing in opens the account's
+ * cache and engine itself).
+ */
+void
+qd_application_set_store (QdApplication *self,
+                          QdStore       *store)
+{
+  g_return_if_fail (QD_IS_APPLICATION (self));
+  g_return_if_fail (store == NULL || QD_IS_STORE (store));
+
+  if (!g_set_object (&self->store, store))
+    return;
+  g_clear_object (&self->engine);
+  publish_account (self);
 }

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "qd-store.h"
+
 G_BEGIN_DECLS
 
 #define QD_TYPE_APPLICATION (qd_application_get_type ())
@@ -16,5 +18,8 @@ void           qd_application_set_start_time (QdApplication *self,
                                               gint64         monotonic_us);
 int            qd_application_get_exit_status (QdApplication *self);
 void           qd_i18n_init                  (void);
+QdStore       *qd_application_get_store      (QdApplication *self);
+void           qd_application_set_store      (QdApplication *self,
+                                              QdStore       *store);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "qd-orders-page.h"
 #include "qd-statements-page.h"
 #include "qd-stock-page.h"
+#include "qd-sync-indicator.h"
 #include "qd-window.h"
 
 struct _QdWindow
@@ -23,7 +24,16 @@ struct _QdWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack *stack;
   AdwViewSwitcherBar *switcher_bar;
+  QdOrderPage *order_page;
+  QdOrdersPage *orders_page;
   QdDashboardPage *dashboard_page;
+  QdSyncIndicator *sync_indicator;
+  AdwToastOverlay *toast_overlay;
+
+  /* owned */
+  QdSyncEngine *engine;
+  GSignalGroup *engine_signals;
+  guint last_rejected;
   guint reveal_idle_id;
 };
 
@@ -151,6 +161,10 @@ qd_window_dispose (GObject *object)
   QdWindow *self = QD_WINDOW (object);
 
   g_clear_handle_id (&self->reveal_idle_id, g_source_remove);
+  if (self->engine_signals != NULL)
+    g_signal_group_set_target (self->engine_signals, NULL);
+  g_clear_object (&self->engine_signals);
+  g_clear_object (&self->engine);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (qd_window_parent_class)->dispose (object);
@@ -183,19 +197,189 @@ qd_window_class_init (QdWindowClass *klass)
   g_type_ensure (QD_TYPE_STOCK_PAGE);
   g_type_ensure (QD_TYPE_STATEMENTS_PAGE);
   g_type_ensure (QD_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (QD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/qudao/Qudao/ui/qd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, order_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, orders_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, title_visible_changed_cb);
 
   /* Ctrl+W closes this window; "window.close" is GtkWindow's own action, so closing
    * goes through close-request and the size is saved. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
+}
+
+static void
+fill_cart_from_order (QdWindow   *self,
+                      const char *order_id,
+                      gboolean    resubmit)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!qd_cart_pane_load_order (qd_order_page_get_cart_pane (self->order_page), order_id,
+                                resubmit, &error))
+    {
+      qd_orders_page_add_toast (self->orders_page, error->message);
+      return;
+    }
+  qd_window_set_page (self, "order");
+  qd_order_page_add_toast (self->order_page,
+                           resubmit ? _("Edit the order, then resubmit it")
+                                    : _("The order’s lines are in the cart"));
+}
+
+/* ---- sync --------------------------------------------------------------------------- */
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  /* Errors are on the engine's last-error property, which the indicator shows. */
+  qd_sync_engine_sync_finish (QD_SYNC_ENGINE (source), result, NULL, NULL);
+}
+
+static void
+sync_now_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  QdWindow *self = QD_WINDOW (user_data);
+
+  if (self->engine == NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "app.sign-in", NULL);
+      return;
+    }
+  if (qd_sync_engine_get_phase (self->engine) == QD_SYNC_PHASE_AUTH_REQUIRED)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "app.sign-in", NULL);
+      return;
+    }
+  qd_sync_engine_sync_async (self->engine, NULL, sync_done_cb, NULL);
+}
+
+static void
+show_rejected_activated_cb (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  QdWindow *self = QD_WINDOW (user_data);
+
+  qd_window_set_page (self, "orders");
+  qd_orders_page_set_filter (self->orders_page, "rejected", NULL, NULL, NULL);
+}
+
+static void
+local_change_cb (QdWindow *self)
+{
+  /* An order saved or cancelled: the waiting count changes now, and when online it is
+   * sent right away instead of at the next periodic sync. */
+  if (self->engine == NULL)
+    return;
+  qd_sync_engine_refresh_counts (self->engine);
+  if (qd_sync_engine_get_phase (self->engine) != QD_SYNC_PHASE_AUTH_REQUIRED)
+    qd_sync_engine_sync_async (self->engine, NULL, sync_done_cb, NULL);
+}
+
+static void
+entities_changed_cb (QdWindow *self,
+                     guint     kinds)
+{
+  /* The outbox too: a rejected order no longer counts against the credit. */
+  if (kinds & (QD_ENTITY_KIND_PRODUCT | QD_ENTITY_KIND_PRICE | QD_ENTITY_KIND_DEALER
+               | QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_PAYMENT
+               | QD_ENTITY_KIND_OUTBOX))
+    qd_order_page_reload (self->order_page);
+  if (kinds & (QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_PRODUCT))
+    qd_orders_page_reload (self->orders_page);
+  /* The dashboard is about nearly everything in the cache; it rebuilds in a few ms. */
+  if (kinds & (QD_ENTITY_KIND_DEALER | QD_ENTITY_KIND_PRODUCT | QD_ENTITY_KIND_ORDER
+               | QD_ENTITY_KIND_STOCK_REPORT | QD_ENTITY_KIND_STATEMENT
+               | QD_ENTITY_KIND_PAYMENT | QD_ENTITY_KIND_TARGET
+               | QD_ENTITY_KIND_REBATE_POLICY | QD_ENTITY_KIND_OUTBOX))
+    qd_dashboard_page_reload (self->dashboard_page);
+}
+
+static void
+rejected_count_changed_cb (QdWindow *self)
+{
+  guint rejected = qd_sync_engine_get_rejected_count (self->engine);
+
+  if (rejected > self->last_rejected)
+    {
+      AdwToast *toast = adw_toast_new (_("The brand rejected a change — see why in Orders"));
+
+      adw_toast_set_button_label (toast, _("_Show"));
+      adw_toast_set_action_name (toast, "win.show-rejected");
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  self->last_rejected = rejected;
+}
+
+static const GActionEntry sync_entries[] = {
+  { "sync-now", sync_now_activated_cb },
+  { "show-rejected", show_rejected_activated_cb },
+};
+
+/**
+ * qd_window_set_sync_engine:
+ * @self: a #QdWindow
+ * @engine: (nullable): the engine of the signed-in account
+ *
+ * The header-bar indicator follows @engine, the pages reload when a sync changed what
+ * they show, and a rejection raises a toast.
+ */
+void
+qd_window_set_sync_engine (QdWindow     *self,
+                           QdSyncEngine *engine)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (engine == NULL || QD_IS_SYNC_ENGINE (engine));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+  self->last_rejected = engine != NULL ? qd_sync_engine_get_rejected_count (engine) : 0;
+  g_signal_group_set_target (self->engine_signals, engine);
+  qd_sync_indicator_set_engine (self->sync_indicator, engine);
+}
+
+/**
+ * qd_window_add_toast:
+ * @self: a #QdWindow
+ * @toast: (transfer full): the toast
+ */
+void
+qd_window_add_toast (QdWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+reorder_requested_cb (QdWindow   *self,
+                      const char *order_id)
+{
+  fill_cart_from_order (self, order_id, FALSE);
+}
+
+static void
+edit_order_requested_cb (QdWindow   *self,
+                         const char *order_id)
+{
+  fill_cart_from_order (self, order_id, TRUE);
 }
 
 static void
@@ -211,6 +395,23 @@ qd_window_init (QdWindow *self)
                             G_CALLBACK (stack_visible_child_changed_cb), self);
 
   restore_window_state (self);
+
+  g_signal_connect_object (self->orders_page, "reorder", G_CALLBACK (reorder_requested_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->orders_page, "edit-order", G_CALLBACK (edit_order_requested_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->orders_page, "order-changed", G_CALLBACK (local_change_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (qd_order_page_get_cart_pane (self->order_page), "order-queued",
+                           G_CALLBACK (local_change_cb), self, G_CONNECT_SWAPPED);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), sync_entries,
+                                   G_N_ELEMENTS (sync_entries), self);
+  self->engine_signals = g_signal_group_new (QD_TYPE_SYNC_ENGINE);
+  g_signal_group_connect_swapped (self->engine_signals, "entities-changed",
+                                  G_CALLBACK (entities_changed_cb), self);
+  g_signal_group_connect_swapped (self->engine_signals, "notify::rejected-count",
+                                  G_CALLBACK (rejected_count_changed_cb), self);
 }
 
 /**
@@ -361,5 +562,25 @@ qd_window_set_store (QdWindow *self,
   g_return_if_fail (QD_IS_WINDOW (self));
   g_return_if_fail (store == NULL || QD_IS_STORE (store));
 
+  qd_order_page_set_store (self->order_page, store);
+  qd_orders_page_set_store (self->orders_page, store);
   qd_dashboard_page_set_store (self->dashboard_page, store);
+}
+
+/**
+ * qd_window_show_order:
+ * @self: a #QdWindow
+ * @order_id: an order in the cache
+ *
+ * Shows the Orders page with the detail of @order_id (the screenshot script uses this).
+ */
+void
+qd_window_show_order (QdWindow   *self,
+                      const char *order_id)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (order_id != NULL);
+
+  qd_window_set_page (self, "orders");
+  qd_orders_page_show_order (self->orders_page, order_id);
 }

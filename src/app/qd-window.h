@@ -8,6 +8,7 @@
 
 #include "qd-application.h"
 #include "qd-store.h"
+#include "qd-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,14 @@ void          qd_window_set_store       (QdWindow      *self,
 gboolean      qd_window_save_screenshot (QdWindow      *self,
                                          const char    *path,
                                          GError       **error);
+
+void          qd_window_set_store       (QdWindow      *self,
+                                         QdStore       *store);
+void          qd_window_set_sync_engine (QdWindow      *self,
+                                         QdSyncEngine  *engine);
+void          qd_window_add_toast       (QdWindow      *self,
+                                         AdwToast      *toast);
+void          qd_window_show_order      (QdWindow      *self,
+                                         const char    *order_id);
 
 G_END_DECLS

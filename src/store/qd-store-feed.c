@@ -1164,6 +1164,47 @@ _qd_store_rebuild_summaries (QdStore  *self,
          && write_sums (self, monthly, SQL_REBUILD_CATEGORY_INSERT, 3, error);
 }
 
+/* Secondary indexes a bulk fill drops at its first page and builds at its end: building an
+ * index from a full table sorts once, where a million inserts in feed order land all over
+ * the index (order lines by product above all). The definitions must stay those of the
+ * migrations; a later migration must not assume these exist while "bulk_fill" is set. */
+static const char *const deferred_indexes[][2] = {
+  { "order_lines_product", "CREATE INDEX IF NOT EXISTS order_lines_product ON order_lines (product_id)" },
+  { "orders_created", "CREATE INDEX IF NOT EXISTS orders_created ON orders (created_at)" },
+  { "orders_number", "CREATE INDEX IF NOT EXISTS orders_number ON orders (number)" },
+  { "orders_dealer",
+    "CREATE INDEX IF NOT EXISTS orders_dealer ON orders (dealer_id, created_at, status, id)" },
+  { "products_category", "CREATE INDEX IF NOT EXISTS products_category ON products (category)" },
+  { "products_sku_key",
+    "CREATE INDEX IF NOT EXISTS products_sku_key ON products (sku_key, active, category)" },
+  { "products_barcode", "CREATE INDEX IF NOT EXISTS products_barcode ON products (barcode)" },
+  { "products_abbr", "CREATE INDEX IF NOT EXISTS products_abbr ON products (abbr)" },
+};
+
+static gboolean
+drop_deferred_indexes (QdStore  *self,
+                       GError  **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP INDEX IF EXISTS %s", deferred_indexes[i][0]);
+
+      if (!_qd_store_exec (self, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+create_deferred_indexes (QdStore  *self,
+                         GError  **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (deferred_indexes); i++)
+    if (!_qd_store_exec (self, deferred_indexes[i][1], error))
+      return FALSE;
+  return TRUE;
+}
+
 static const char *const end_bulk_sql[] = {
   "INSERT INTO products_fts (products_fts) VALUES ('rebuild')",
   "INSERT INTO products_short (products_short) VALUES ('rebuild')",
@@ -1200,6 +1241,8 @@ qd_store_end_bulk (QdStore  *self,
     goto fail;
   if (pending)
     {
+      if (!create_deferred_indexes (self, error))
+        goto fail;
       for (guint i = 0; i < G_N_ELEMENTS (end_bulk_sql); i++)
         if (!_qd_store_exec (self, end_bulk_sql[i], error))
           goto fail;
@@ -1276,7 +1319,9 @@ qd_store_begin_page (QdStore  *self,
   if (!has_cursor || pending)
     {
       self->page_bulk = TRUE;
-      if (!pending && !_qd_store_set_meta_in_tx (self, "bulk_fill", "1", error))
+      if (!pending
+          && (!_qd_store_set_meta_in_tx (self, "bulk_fill", "1", error)
+              || !drop_deferred_indexes (self, error)))
         {
           qd_store_rollback_page (self);
           return FALSE;
@@ -1423,5 +1468,11 @@ qd_store_reset_feed (QdStore  *self,
         return FALSE;
       }
   self->defer_indexes = FALSE;
+  /* A fill that was under way had dropped them. */
+  if (!create_deferred_indexes (self, error))
+    {
+      _qd_store_rollback (self);
+      return FALSE;
+    }
   return _qd_store_commit (self, error);
 }

@@ -144,6 +144,9 @@ qd_store_list_orders (QdStore             *self,
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
+  /* A bulk fill drops the order indexes this list needs (INDEXED BY) until it ends. */
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
   if (query == NULL)
     query = &all;
   has_text = query->text != NULL && *query->text != '\0';

@@ -471,6 +471,8 @@ qd_store_get_product_by_sku (QdStore     *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
   g_return_val_if_fail (sku != NULL, NULL);
 
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
   if (!g_utf8_validate (sku, -1, NULL))
     {
       g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND,
@@ -552,6 +554,8 @@ qd_store_list_categories (QdStore  *self,
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
+  if (!_qd_store_ensure_derived (self, error))
+    return NULL;
   stmt = _qd_store_stmt (self, SQL_CATEGORIES, error);
   if (stmt == NULL)
     return NULL;

@@ -99,7 +99,7 @@ generate (void)
     for (guint ym = 2024 * 12 + 10; ym <= 2026 * 12 + 10; ym++)
       {
         guint y = ym / 12, m = ym % 12 + 1;
-        guint n = g_rand_int_range (rand, 2, 5);
+        guint n = g_rand_int_range (rand, 1, 4);
 
         for (guint k = 0; k < n; k++)
           {
@@ -402,7 +402,9 @@ test_bulk_fill_equals_incremental (Fixture       *f,
   g_assert_true (qd_store_is_bulk_pending (f->store));
   g_assert_false (qd_store_is_bulk_pending (incremental));
 
-  /* In bulk, the search index was left alone… */
+  /* In bulk, the search index was left alone and the secondary indexes dropped… */
+  g_assert_cmpint (sql_int (f->store, "SELECT count (*) FROM sqlite_master WHERE type = 'index' "
+                                      "AND name IN ('order_lines_product', 'orders_dealer')"), ==, 0);
   g_assert_cmpint (sql_int (f->store, "SELECT count (*) FROM products_fts "
                                       "WHERE products_fts MATCH '维生素'"), ==, 0);
   /* …until the sync ends. */
@@ -411,6 +413,8 @@ test_bulk_fill_equals_incremental (Fixture       *f,
   g_assert_false (qd_store_is_bulk_pending (f->store));
   g_assert_cmpint (sql_int (f->store, "SELECT count (*) FROM products_fts "
                                       "WHERE products_fts MATCH '维生素'"), ==, N_PRODUCTS);
+  g_assert_cmpint (sql_int (f->store, "SELECT count (*) FROM sqlite_master WHERE type = 'index' "
+                                      "AND name IN ('order_lines_product', 'orders_dealer')"), ==, 2);
 
   check_summaries (f->store);
   check_summaries (incremental);
@@ -474,8 +478,18 @@ test_bulk_lifecycle (Fixture       *f,
   g_assert_cmpuint (found->len, ==, N_PRODUCTS + 2);
   check_summaries (f->store);
 
-  /* A reset (410) empties everything; the refill is a bulk fill again. */
+  /* A reset (410) empties everything, also in the middle of a fill; the refill is a bulk
+   * fill again. */
+  apply_page (f->store, "[]", "c-more3", NULL, &error);
+  g_assert_no_error (error);
   qd_store_reset_feed (f->store, &error);
+  g_assert_no_error (error);
+  apply_page (f->store, "[]", "c-empty", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (qd_store_is_bulk_pending (f->store));
+  qd_store_reset_feed (f->store, &error);
+  g_assert_cmpint (sql_int (f->store, "SELECT count (*) FROM sqlite_master WHERE type = 'index' "
+                                      "AND name IN ('order_lines_product', 'orders_dealer')"), ==, 2);
   g_assert_no_error (error);
   g_assert_false (qd_store_is_bulk_pending (f->store));
   g_assert_cmpint (sql_int (f->store, "SELECT count (*) FROM purchases_daily"), ==, 0);
@@ -651,6 +665,29 @@ test_manager_dashboard (Fixture       *f,
                                   "WHERE r.dealer_id = ?1 AND r.as_of = '2026-11-15'",
                                   row->dealer_id, NULL));
           g_assert_cmpstr (row->statement_period, ==, "2026-10");
+          /* The dealer's stock as a whole: per product of either report, never negative. */
+          {
+            g_autofree char *r0 = g_strdup_printf ("sr%s-%u", row->dealer_id + 1, 2026 * 12 + 9);
+            g_autofree char *r1 = g_strdup_printf ("sr%s-%u", row->dealer_id + 1, 2026 * 12 + 10);
+            gint64 sold = q_int (f->store,
+              "WITH p AS (SELECT DISTINCT product_id FROM stock_report_lines "
+              "  WHERE report_id IN (?2, ?3)), "
+              "q AS (SELECT "
+              " (SELECT coalesce (sum (qty), 0) FROM stock_report_lines "
+              "   WHERE report_id = ?2 AND product_id = p.product_id) AS q0, "
+              " (SELECT coalesce (sum (qty), 0) FROM stock_report_lines "
+              "   WHERE report_id = ?3 AND product_id = p.product_id) AS q1, "
+              " (SELECT coalesce (sum (l.qty), 0) FROM orders o "
+              "   JOIN order_lines l ON l.order_id = o.id WHERE o.dealer_id = ?1 "
+              "   AND l.product_id = p.product_id AND o.status IN ('shipped', 'completed') "
+              "   AND substr (o.created_at, 1, 10) > '2026-10-15' "
+              "   AND substr (o.created_at, 1, 10) <= '2026-11-15') AS r FROM p) "
+              "SELECT sum (max (q0 + r - q1, 0)) FROM q", row->dealer_id, r0, r1, NULL);
+
+            g_assert_cmpint (sold, >, 0);
+            g_assert_cmpint (row->stock_cover.kind, ==, QD_COVER_DAYS);
+            g_assert_cmpint (row->stock_cover.days, ==, row->stock_on_hand * 31 / sold);
+          }
           if (i > 0)
             {
               QdDealerRow *prev = dash->dealers->pdata[i - 1];

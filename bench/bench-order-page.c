@@ -1,0 +1,245 @@
+/* bench-order-page.c — the Order page's catalog at scale: a cache of 100,000 products and
+ * a long order history; the time from a search keystroke to the rows a view shows
+ * (p50/p95 over the prefixes of real searches), a scroll through the whole catalog, the
+ * peak RSS afterwards, and (with --app and a display) the app's cold start to first frame.
+ *
+ * Prints "figure: what | value | unit" lines; never judges.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "qd-product-list-model.h"
+#include "qd-test-catalog.h"
+
+/* What a view asks for after a keystroke: the rows on screen. */
+#define VISIBLE_ROWS 40
+
+static int n_products = 100000;
+static int n_order_lines = 1000000;
+static char *store_path;
+static char *app_path;
+
+static GOptionEntry entries[] = {
+  { "products", 0, 0, G_OPTION_ARG_INT, &n_products, "Products in the catalog", "N" },
+  { "order-lines", 0, 0, G_OPTION_ARG_INT, &n_order_lines, "Order lines in the history", "N" },
+  { "store", 0, 0, G_OPTION_ARG_FILENAME, &store_path, "Use (or create) this cache file", "FILE" },
+  { "app", 0, 0, G_OPTION_ARG_FILENAME, &app_path, "The qudao binary, for the cold start", "FILE" },
+  { NULL },
+};
+
+static void
+figure (const char *what,
+        double      value,
+        const char *unit)
+{
+  printf ("figure: %s | %.2f | %s\n", what, value, unit);
+  fflush (stdout);
+}
+
+static long
+peak_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+cold_start (const char *store)
+{
+  g_autofree char *shot = g_build_filename (g_get_tmp_dir (), "qudao-bench-shot.png", NULL);
+  GArray *ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("no display: skipping the cold start (run inside tools/run-headless.sh)\n");
+      g_array_unref (ms);
+      return;
+    }
+  for (int round = 0; round < 5; round++)
+    {
+      const char *argv[] = { app_path, NULL };
+      g_auto(GStrv) envp = g_get_environ ();
+      g_autofree char *err = NULL;
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+      const char *line;
+
+      envp = g_environ_setenv (envp, "QUDAO_STORE", store, TRUE);
+      envp = g_environ_setenv (envp, "QUDAO_STARTUP_TIMING", "1", TRUE);
+      envp = g_environ_setenv (envp, "QUDAO_SCREENSHOT", shot, TRUE);
+      if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                         NULL, &err, &status, &error))
+        {
+          g_printerr ("cannot start %s: %s\n", app_path, error->message);
+          break;
+        }
+      line = err != NULL ? strstr (err, "first frame after ") : NULL;
+      if (line != NULL)
+        {
+          double v = g_ascii_strtod (line + strlen ("first frame after "), NULL);
+
+          g_array_append_val (ms, v);
+        }
+    }
+  g_unlink (shot);
+  if (ms->len > 0)
+    {
+      g_array_sort (ms, compare_double);
+      figure ("cold start to first frame, median of 5", g_array_index (ms, double, ms->len / 2),
+              "ms");
+    }
+  g_array_unref (ms);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("— the Order page's catalog at scale");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdStore) store = NULL;
+  g_autoptr(QdProductListModel) model = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  /* Searches a clerk types, keystroke by keystroke: Chinese name, 助记码, SKU, barcode. */
+  static const char * const searches[] = {
+    "康宁一次性注射器", "ycxzsq1", "SKU00420", "6900000042", "医用口罩", "twj",
+  };
+  gint64 t;
+  gboolean fresh;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  if (store_path == NULL)
+    {
+      dir = g_dir_make_tmp ("qudao-bench-order-XXXXXX", &error);
+      g_assert_no_error (error);
+      store_path = g_build_filename (dir, "cache.sqlite", NULL);
+    }
+  fresh = !g_file_test (store_path, G_FILE_TEST_EXISTS);
+  store = qd_store_open (store_path, &error);
+  if (store == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (fresh)
+    {
+      t = g_get_monotonic_time ();
+      if (!qd_test_catalog_fill (store, (guint) n_products, 100000000, &error)
+          || !qd_test_catalog_add_orders (store, (guint) n_products, (guint) n_order_lines / 10,
+                                          10, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      figure ("build the cache (products + order lines)", (g_get_monotonic_time () - t) / 1e6, "s");
+    }
+
+  model = qd_product_list_model_new (store);
+  t = g_get_monotonic_time ();
+  {
+    QdProductQuery all = { 0 };
+
+    qd_product_list_model_set_query (model, &all, &error);
+  }
+  g_assert_no_error (error);
+  for (guint i = 0; i < MIN (VISIBLE_ROWS, g_list_model_get_n_items (G_LIST_MODEL (model))); i++)
+    g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), i));
+  figure ("open the whole catalog (query + first screen)", (g_get_monotonic_time () - t) / 1e3,
+          "ms");
+  printf ("# %u products in the model\n", g_list_model_get_n_items (G_LIST_MODEL (model)));
+
+  /* Keystroke → updated rows, for every prefix of every search. */
+  for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
+    {
+      const char *text = searches[s];
+
+      for (const char *end = g_utf8_next_char (text); ; end = g_utf8_next_char (end))
+        {
+          g_autofree char *prefix = g_strndup (text, end - text);
+          guint n;
+
+          t = g_get_monotonic_time ();
+          QdProductQuery query = { .text = prefix };
+
+          qd_product_list_model_set_query (model, &query, &error);
+          g_assert_no_error (error);
+          n = MIN (VISIBLE_ROWS, g_list_model_get_n_items (G_LIST_MODEL (model)));
+          for (guint i = 0; i < n; i++)
+            g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), i));
+          {
+            double ms = (g_get_monotonic_time () - t) / 1e3;
+
+            g_array_append_val (times, ms);
+          }
+          if (*end == '\0')
+            break;
+        }
+    }
+  g_array_sort (times, compare_double);
+  figure ("search keystroke to visible rows, p50", g_array_index (times, double, times->len / 2),
+          "ms");
+  figure ("search keystroke to visible rows, p95",
+          g_array_index (times, double, (times->len * 95) / 100), "ms");
+  figure ("search keystroke to visible rows, max", g_array_index (times, double, times->len - 1),
+          "ms");
+
+  /* Scroll the whole catalog, as a view would: every row once, in order. */
+  {
+    QdProductQuery all = { 0 };
+
+    qd_product_list_model_set_query (model, &all, &error);
+  }
+  g_assert_no_error (error);
+  t = g_get_monotonic_time ();
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), i));
+  figure ("scroll the whole catalog (every row read once)", (g_get_monotonic_time () - t) / 1e3,
+          "ms");
+  figure ("peak RSS after the scroll (model, no GTK)", peak_rss_kb () / 1024.0, "MiB");
+
+  if (app_path != NULL)
+    cold_start (store_path);
+
+  g_clear_object (&model);
+  g_clear_object (&store);
+  if (dir != NULL)
+    {
+      g_autofree char *wal = g_strconcat (store_path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (store_path, "-shm", NULL);
+
+      g_unlink (store_path);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (dir);
+    }
+  return 0;
+}
