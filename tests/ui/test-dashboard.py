@@ -67,7 +67,8 @@ def start_server():
     work = state['work']
     log = open(os.path.join(work, 'server.log'), 'w+')
     state['server'] = subprocess.Popen(
-        [SERVER, '--demo', '--data-dir', os.path.join(work, 'server'),
+        [SERVER, '--demo', '--demo-products', '2000',
+         '--data-dir', os.path.join(work, 'server'),
          '--listen', '127.0.0.1:0'], stdout=log, stderr=subprocess.STDOUT,
         preexec_fn=q._die_with_parent)
 
