@@ -57,6 +57,7 @@ typedef struct
   const char *today;            /* "YYYY-MM-DD"; NULL: today in UTC */
   guint       lead_time_days;   /* 0: QD_DASHBOARD_DEFAULT_LEAD_TIME_DAYS */
   guint       safety_days;      /* 0: QD_REORDER_DEFAULT_SAFETY_DAYS */
+  gboolean    skip_stock;       /* purchases, rebate and credit only (the cart's hint) */
 } QdDealerDashboardQuery;
 
 /* One product of the dealer's latest stock report. */
@@ -95,6 +96,8 @@ typedef struct
   char              *rebate_period;   /* the current quarter, "2026-Q4" */
   char              *rebate_policy_id; /* NULL when no policy applies */
   QdRebateProgress   rebate;          /* over the quarter's purchases; zero without policy */
+  QdRebatePolicy    *rebate_policy;   /* its tiers, for progress at other amounts (the cart);
+                                       * NULL when no policy applies */
   QdCreditPosition   credit;
   char              *stock_as_of;     /* the latest stock report, NULL when none */
   GPtrArray         *stock;           /* of QdStockCoverRow, by SKU */

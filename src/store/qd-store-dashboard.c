@@ -296,6 +296,7 @@ qd_dealer_dashboard_free (QdDealerDashboard *dash)
   g_free (dash->today);
   g_free (dash->rebate_period);
   g_free (dash->rebate_policy_id);
+  g_clear_pointer (&dash->rebate_policy, qd_rebate_policy_free);
   g_free (dash->stock_as_of);
   g_clear_pointer (&dash->stock, g_ptr_array_unref);
   g_free (dash);
@@ -707,6 +708,7 @@ dealer_rebate (QdStore            *self,
       return FALSE;
     }
   qd_rebate_policy_progress (policy, dash->quarter.purchases_fen, &dash->rebate);
+  dash->rebate_policy = g_steal_pointer (&policy);
   return TRUE;
 }
 
@@ -801,7 +803,7 @@ qd_store_dealer_dashboard (QdStore                      *self,
 
   if (!dealer_rebate (self, dash, error)
       || !qd_store_get_credit_position (self, q.dealer_id, &dash->credit, error)
-      || !dealer_stock (self, dash, &q, &p, error))
+      || (!q.skip_stock && !dealer_stock (self, dash, &q, &p, error)))
     return NULL;
 
   return g_steal_pointer (&dash);
