@@ -517,16 +517,8 @@ show_dealer (QdDashboardPage  *self,
           }
         else
           tier = g_strdup (_("none yet"));
-        if (r->next_tier >= 0)
-          {
-            g_autofree char *more = money (r->to_next_fen);
-            g_autofree char *rate = qd_format_percent_bp (r->next_rate_bp);
-
-            /* Translators: an amount still to order this quarter and the rate it reaches. */
-            next = g_strdup_printf (_("Order %s more this quarter to reach %s"), more, rate);
-          }
-        else
-          next = g_strdup (_("The top tier is reached"));
+        /* The same words as the cart's hint (core's), so both read alike. */
+        next = qd_rebate_policy_format_hint (dash->rebate_policy, r->amount_fen);
         add_value_row (group, _("Tier reached"), "rebate-tier", tier);
         add_value_row (group, _("Next tier"), "rebate-next", next);
         add_value_row (group, _("Projected rebate"), "rebate-projected", projected);

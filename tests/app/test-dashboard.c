@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "qd-bar-chart.h"
+#include "qd-cart-pane.h"
 #include "qd-dashboard-page.h"
 #include "qd-dealer-item.h"
 #include "qd-line-chart.h"
@@ -102,6 +103,17 @@ fill (QdStore *store)
       apply (store, "product", id, json);
     }
 
+  /* Dealer 1's prices, for the cart. */
+  for (guint p = 0; p < 9; p++)
+    {
+      g_autofree char *id = g_strdup_printf ("price-d1-p%u", p + 1);
+      g_autofree char *json = g_strdup_printf ("{\"product_id\": \"p%u\", \"dealer_id\": "
+                                               "\"d1\", \"unit_price_fen\": %u}",
+                                               p + 1, 1000 + 250 * p);
+
+      apply (store, "price", id, json);
+    }
+
   /* Orders: each dealer orders a few times a month from December 2024 to mid-November
    * 2026; most are shipped or completed (purchases), some submitted, approved, cancelled. */
   for (guint d = 0; d < N_DEALERS; d++)
@@ -180,6 +192,24 @@ fill (QdStore *store)
          "{\"threshold_fen\": 100000, \"rate_bp\": 100}, "
          "{\"threshold_fen\": 500000, \"rate_bp\": 200}, "
          "{\"threshold_fen\": 50000000, \"rate_bp\": 300}]}");
+
+  /* The same tiers for the quarter of the real date, which the cart's hint uses. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *period = g_strdup_printf ("%d-Q%d", g_date_time_get_year (now),
+                                               (g_date_time_get_month (now) - 1) / 3 + 1);
+
+    if (g_strcmp0 (period, "2026-Q4") != 0)
+      {
+        g_autofree char *json =
+          g_strdup_printf ("{\"level\": \"provincial\", \"period\": \"%s\", \"tiers\": ["
+                           "{\"threshold_fen\": 100000, \"rate_bp\": 100}, "
+                           "{\"threshold_fen\": 500000, \"rate_bp\": 200}, "
+                           "{\"threshold_fen\": 50000000, \"rate_bp\": 300}]}", period);
+
+        apply (store, "rebate_policy", "rp-now-provincial", json);
+      }
+  }
 
   /* October statements: dealer 1 issued (unconfirmed past the 10 days), dealer 2 disputed,
    * the others confirmed. */
@@ -695,6 +725,47 @@ test_manager_review (Fixture       *f,
   close_window (window);
 }
 
+/* The cart's rebate hint: the quarter's purchases plus the cart, against the policy. */
+static void
+test_cart_rebate_hint (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const QdRebateTier tiers[] = { { 100000, 100 }, { 500000, 200 }, { 50000000, 300 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdRebatePolicy) policy = qd_rebate_policy_new (tiers, G_N_ELEMENTS (tiers), &error);
+  GtkWidget *window = gtk_window_new ();
+  QdCartPane *pane = g_object_new (QD_TYPE_CART_PANE, NULL);
+  gint64 quarter, price;
+  g_autofree char *expected = NULL;
+  GtkWidget *label;
+
+  g_assert_no_error (error);
+  set_role (f, "dealer", "d1");
+  g_assert_true (qd_store_cart_set (f->store, "p1", 60, &error));
+  g_assert_no_error (error);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (pane));
+  qd_cart_pane_set_store (pane, f->store);
+  qd_test_show_window (GTK_WINDOW (window));
+
+  /* The cart works on the real date: its quarter's purchases, from the test's SQL. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    int q0 = (g_date_time_get_month (now) - 1) / 3 * 3 + 1;
+    g_autofree char *from = g_strdup_printf ("%04d-%02d-01", g_date_time_get_year (now), q0);
+    g_autofree char *to = g_date_time_format (now, "%Y-%m-%d");
+
+    quarter = sql_int (f, SQL_PURCHASES, "d1", from, to, NULL);
+  }
+  price = sql_int (f, "SELECT unit_price_fen FROM prices WHERE id = 'price-d1-p1'", NULL);
+  expected = qd_rebate_policy_format_hint (policy, quarter + 60 * price);
+
+  label = find_named (GTK_WIDGET (pane), "rebate-hint");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected);
+  close_window (GTK_WINDOW (window));
+}
+
 /* The charts in a phone-narrow window, hovered, and as tables: no warning (fatal here). */
 static void
 test_charts_narrow (Fixture       *f,
@@ -771,6 +842,7 @@ main (int   argc,
   ADD ("manager-table-csv-open-dealer", test_manager_table);
   ADD ("manager-review", test_manager_review);
   ADD ("charts-narrow", test_charts_narrow);
+  ADD ("cart-rebate-hint", test_cart_rebate_hint);
 #undef ADD
   g_test_add_func ("/dashboard/no-store", test_no_store);
   return g_test_run ();
