@@ -25,6 +25,10 @@
 
 /* At most this many stock rows are shown: the most urgent first; the rest are counted. */
 #define MAX_STOCK_ROWS 40
+/* At most this many held orders are laid out at once, each with its products' history:
+ * a decision queues it and the next one moves up. Hundreds of groups would take seconds
+ * to build and nobody reviews them on one screen. */
+#define MAX_REVIEW_ORDERS 12
 
 struct _QdDashboardPage
 {
@@ -1176,7 +1180,7 @@ add_review_section (QdDashboardPage          *self,
                                           "sync."));
   gtk_widget_set_name (group, "review-list");
 
-  for (guint i = 0; i < orders->len; i++)
+  for (guint i = 0; i < orders->len && i < MAX_REVIEW_ORDERS; i++)
     {
       const QdOrderInfo *order = g_ptr_array_index (orders, i);
       g_autoptr(GPtrArray) history = qd_store_order_product_history (self->store, order->id,
@@ -1291,6 +1295,17 @@ add_review_section (QdDashboardPage          *self,
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (actions_row), actions);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (row), actions_row);
       gtk_box_append (box, row);
+    }
+  if (orders->len > MAX_REVIEW_ORDERS)
+    {
+      guint rest = orders->len - MAX_REVIEW_ORDERS;
+      g_autofree char *more = g_strdup_printf (g_dngettext (NULL,
+                                                            "%u more held order comes up as "
+                                                            "you decide on these",
+                                                            "%u more held orders come up as "
+                                                            "you decide on these", rest), rest);
+
+      gtk_box_append (box, caption (more));
     }
 }
 
