@@ -251,6 +251,26 @@ main (int   argc,
     figure ("store manager dashboard, median", median (m), "ms");
     figure ("store dealer dashboard, median", median (d), "ms");
   }
+  {
+    /* The review list's history of the products of 12 held orders. */
+    QdOrderQuery held = { .status = "held", .limit = 12 };
+    g_autoptr(GPtrArray) orders = qd_store_list_orders (store, &held, &error);
+    g_autoptr(GArray) h = g_array_new (FALSE, FALSE, sizeof (double));
+
+    g_assert_no_error (error);
+    for (int r = 0; r < n_rounds; r++)
+      {
+        double ms;
+
+        t = g_get_monotonic_time ();
+        for (guint i = 0; i < orders->len; i++)
+          g_ptr_array_unref (qd_store_order_product_history (
+            store, ((QdOrderInfo *) g_ptr_array_index (orders, i))->id, &error));
+        ms = (g_get_monotonic_time () - t) / 1e3;
+        g_array_append_val (h, ms);
+      }
+    figure ("store product history of 12 held orders, median", median (h), "ms");
+  }
 
   display = gtk_init_check ();
   if (!display)
