@@ -10,7 +10,8 @@
 BUILDDIR ?= build
 ASANDIR  ?= build-asan
 MESON_OPTS ?=
-# Suites that run again under ASan/UBSan (the UI scenario tests are too slow there).
+# Suites that run again under ASan/UBSan (the UI scenario tests are too slow there, and the
+# benchmark smoke runs measure nothing under a sanitizer).
 ASAN_SUITES ?= core store sync server cli app
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
@@ -45,7 +46,8 @@ check-asan: deps $(ASANDIR)/build.ninja
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	QUDAO_SANITIZED=1 \
 	  ./tools/run-headless.sh meson test -C $(ASANDIR) --print-errorlogs \
-	  --num-processes $(NPROC) --timeout-multiplier 3 $(addprefix --suite ,$(ASAN_SUITES))
+	  --num-processes $(NPROC) --timeout-multiplier 3 $(addprefix --suite ,$(ASAN_SUITES)) \
+	  --no-suite bench-smoke
 
 demo: build
 	./tools/demo.sh $(BUILDDIR)

@@ -30,6 +30,15 @@ typedef struct
   gboolean  lot_tracked;
 } Product;
 
+static void
+product_free (gpointer data)
+{
+  Product *p = data;
+
+  g_free (p->id);
+  g_free (p);
+}
+
 static gboolean
 hash_lookup_cb (const char   *sku,
                 QdCsvProduct *out,
@@ -129,7 +138,7 @@ main (int   argc,
   rounds = CLAMP (rounds, 1, 100);
 
   /* One product per line, a third lot-tracked. */
-  products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, product_free);
   for (int i = 0; i < n_lines; i++)
     {
       Product *p = g_new0 (Product, 1);

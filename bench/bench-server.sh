@@ -65,6 +65,11 @@ wrk_run() {
 
 field() { echo "$1" | tr ' ' '\n' | sed -n "/^$2\$/{n;p;}"; }
 
+# CPU time (user + system) the server has used, in clock ticks: the figure that does not
+# depend on how busy the (shared) machine is.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz=$(getconf CLK_TCK)
+
 health_rate() {
   local out
   out=$(QD_TOKEN=none QD_PATH=/health wrk_run 32 2 wrk-get.lua "$url")
@@ -85,13 +90,21 @@ read -r product pack < <(api GET "/api/v1/changes?limit=5000" "$token" | json \
 rate=$(health_rate)
 figure "GET /health, 32 connections (baseline)" "$rate" "requests/s"
 
+c0=$(cpu_ticks)
 out=$(QD_TOKEN=$token QD_PRODUCT=$product QD_QTY=$pack QD_BATCH=1 wrk_run 32 2 wrk-submit.lua "$url")
+c1=$(cpu_ticks)
+figure "order.submit, 1 per request: server CPU per mutation" \
+  "$(( (c1 - c0) * 1000000 / hz / $(field "$out" requests) ))" "µs"
 figure "order.submit, 1 per request, 32 connections" \
   "$(( $(field "$out" requests) * 1000000 / $(field "$out" duration_us) ))" "mutations/s"
 figure "order.submit, 1 per request: p99 latency" "$(( $(field "$out" p99_us) / 1000 ))" "ms"
 figure "order.submit, 1 per request: rejected or failed" "$(field "$out" rejected_or_failed)" "requests"
 
+c0=$(cpu_ticks)
 out=$(QD_TOKEN=$token QD_PRODUCT=$product QD_QTY=$pack QD_BATCH=100 wrk_run 8 2 wrk-submit.lua "$url")
+c1=$(cpu_ticks)
+figure "order.submit, batches of 100: server CPU per mutation" \
+  "$(( (c1 - c0) * 1000000 / hz / ($(field "$out" requests) * 100) ))" "µs"
 figure "order.submit, batches of 100, 8 connections" \
   "$(( $(field "$out" requests) * 100 * 1000000 / $(field "$out" duration_us) ))" "mutations/s"
 figure "order.submit, batches of 100: rejected or failed" "$(field "$out" rejected_or_failed)" "requests"
@@ -104,6 +117,10 @@ start "$root/big" --demo-products "$products" --demo-order-lines "$lines"
 t1=$(date +%s.%N)
 figure "demo data set $products products / $lines order lines: start-up" \
   "$($py -c "print(round($t1 - $t0, 1))")" "s"
+figure "peak RSS of the server while loading the demo data set" "$(( $(awk '/VmHWM/ {print $2}' /proc/$pid/status) / 1024 ))" "MiB"
+# Measure a server that only serves (the load's page cache is gone).
+stop
+start "$root/big"
 token=$(login dealer1 qudao-demo)
 
 rate=$(health_rate)

@@ -487,6 +487,15 @@ sign_in_activated_cb (GSimpleAction *action,
   sign_in = qd_sign_in_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
                                    self->data_dir);
   gtk_window_set_application (GTK_WINDOW (sign_in), GTK_APPLICATION (self));
+  /* Signing in again (an expired session): the same account, only the password. */
+  if (self->engine != NULL)
+    {
+      g_autofree char *url = NULL;
+      g_autofree char *user = NULL;
+
+      if (qd_account_load (self->data_dir, &url, &user, NULL))
+        qd_sign_in_window_set_account (sign_in, url, user);
+    }
   g_signal_connect_object (sign_in, "signed-in", G_CALLBACK (signed_in_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (sign_in));

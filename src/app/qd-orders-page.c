@@ -304,6 +304,32 @@ add_column (QdOrdersPage *self,
 
 /* ---- the detail ------------------------------------------------------------------------ */
 
+/* The server's rejection messages are English sentences for developers; dealers get the
+ * reason in their language, by code (PROTOCOL.md), with the server's words kept after it
+ * for support. NULL for a code we do not know. */
+static const char *
+rejection_text (const char *code)
+{
+  static const struct { const char *code; const char *text; } reasons[] = {
+    { "credit_limit_exceeded", N_("Your available credit is not enough for this order. Pay "
+                                  "what is due or make the order smaller, then edit and "
+                                  "resubmit it.") },
+    { "invalid_qty", N_("A quantity is not allowed: it must be a whole number of packs and "
+                        "not above the line maximum.") },
+    { "unknown_product", N_("A product of this order is not in your price list (any more).") },
+    { "product_inactive", N_("A product of this order is no longer sold.") },
+    { "empty_order", N_("The order has no lines.") },
+    { "invalid_state", N_("The order can no longer be changed in its current state.") },
+    { "forbidden", N_("Your account may not do this.") },
+    { "not_found", N_("The brand does not know this order.") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (g_strcmp0 (code, reasons[i].code) == 0)
+      return _(reasons[i].text);
+  return NULL;
+}
+
 static GtkWidget *
 detail_line_row (QdOrderLineInfo *line,
                  gboolean         priced)
@@ -421,12 +447,18 @@ qd_orders_page_show_order (QdOrdersPage *self,
 
   if (g_strcmp0 (info->status, "rejected") == 0)
     {
-      const char *why = info->reject_message != NULL ? info->reject_message
-                                                     : info->reject_code;
+      const char *known = rejection_text (info->reject_code);
+      const char *server = info->reject_message != NULL ? info->reject_message
+                                                        : info->reject_code;
 
-      /* Translators: %s is the server's reason, e.g. "Credit limit exceeded by ¥120.00". */
-      reason = g_strdup_printf (_("Rejected by the brand: %s"),
-                                why != NULL ? why : _("no reason given"));
+      if (known != NULL && server != NULL)
+        /* Translators: the reason in words, then the server's own message. */
+        reason = g_strdup_printf (_("Rejected by the brand: %s\n(%s)"), known, server);
+      else
+        /* Translators: %s is the reason. */
+        reason = g_strdup_printf (_("Rejected by the brand: %s"),
+                                  known != NULL ? known
+                                  : server != NULL ? server : _("no reason given"));
     }
   else if (g_strcmp0 (info->status, "held") == 0 && info->held_reason != NULL)
     /* Translators: %s is the brand's reason for holding an order for review. */

@@ -282,3 +282,27 @@ qd_sign_in_window_new (GtkWindow  *parent,
   self->data_dir = g_strdup (data_dir);
   return self;
 }
+
+/**
+ * qd_sign_in_window_set_account:
+ * @self: a #QdSignInWindow
+ * @server_url: the server of the account to sign in to again
+ * @username: its user name
+ *
+ * Fills in the account whose session expired, so that only the password is asked for.
+ */
+void
+qd_sign_in_window_set_account (QdSignInWindow *self,
+                               const char     *server_url,
+                               const char     *username)
+{
+  g_return_if_fail (QD_IS_SIGN_IN_WINDOW (self));
+
+  if (server_url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->server_row), server_url);
+  if (username != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->user_row), username);
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+    }
+}

@@ -16,5 +16,8 @@ QdSignInWindow *qd_sign_in_window_new        (GtkWindow      *parent,
 char           *qd_sign_in_describe_error    (const GError   *error,
                                               const char     *server_url);
 const char     *qd_sign_in_window_get_error  (QdSignInWindow *self);
+void            qd_sign_in_window_set_account (QdSignInWindow *self,
+                                              const char     *server_url,
+                                              const char     *username);
 
 G_END_DECLS

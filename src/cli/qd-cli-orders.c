@@ -288,8 +288,10 @@ queue_order (QdCliContext *ctx,
         {
           g_autofree char *total = qd_money_format (info->total_fen, 0);
 
-          g_printerr (_("Order queued: %u lines, %s at cached prices; it is sent at the next "
-                        "sync.\n"), lines->len, total);
+          g_printerr (ngettext ("Order queued: %u line, %s at cached prices; it is sent at the "
+                                "next sync.\n",
+                                "Order queued: %u lines, %s at cached prices; it is sent at the "
+                                "next sync.\n", lines->len), lines->len, total);
         }
     }
   return QD_CLI_EXIT_OK;
@@ -450,7 +452,8 @@ qd_cli_cmd_order_import (QdCliContext *ctx,
   if (!check_text (ctx, _("note"), note, &code))
     return code;
 
-  file = g_filename_display_name (argv[1]);
+  file = strcmp (argv[1], "-") == 0 ? g_strdup (_("standard input"))
+                                   : g_filename_display_name (argv[1]);
   if (!_qd_cli_read_file (argv[1], &data, &length, &error))
     return qd_cli_fail_error (ctx, error);
 
@@ -529,10 +532,14 @@ qd_cli_cmd_order_import (QdCliContext *ctx,
   if (n_bad > 0)
     {
       if (n_bad > MAX_REPORTED_LINES)
-        qd_cli_fail (ctx, QD_CLI_EXIT_INVALID, _("%s: %u more bad lines not shown"), file,
+        qd_cli_fail (ctx, QD_CLI_EXIT_INVALID, ngettext ("%s: %u more bad line not shown",
+                                                         "%s: %u more bad lines not shown",
+                                                         n_bad - MAX_REPORTED_LINES), file,
                      n_bad - MAX_REPORTED_LINES);
       return qd_cli_fail (ctx, QD_CLI_EXIT_INVALID,
-                          _("%s: %u bad lines; nothing was queued"), file, n_bad);
+                          ngettext ("%s: %u bad line; nothing was queued",
+                                    "%s: %u bad lines; nothing was queued", n_bad),
+                          file, n_bad);
     }
   if (!check_duplicates (ctx, lines, file, &code))
     return code;

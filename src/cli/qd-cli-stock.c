@@ -19,9 +19,20 @@
 
 typedef struct
 {
-  QdStore *store;
-  GError  *error;   /* the first store failure (not an unknown SKU) */
+  QdStore    *store;
+  GHashTable *seen;    /* SKU → QdCsvProduct* (NULL: unknown), for files with many lots */
+  GError     *error;   /* the first store failure (not an unknown SKU) */
 } Lookup;
+
+static void
+cached_product_free (gpointer data)
+{
+  QdCsvProduct *p = data;
+
+  if (p != NULL)
+    g_free (p->product_id);
+  g_free (p);
+}
 
 static gboolean
 lookup_product_cb (const char   *sku,
@@ -31,19 +42,37 @@ lookup_product_cb (const char   *sku,
   Lookup *lookup = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(QdProductInfo) p = NULL;
+  QdCsvProduct *cached = NULL;
+  gpointer value;
 
   if (lookup->error != NULL)
     return FALSE;
-  p = qd_store_get_product_by_sku (lookup->store, sku, &error);
-  if (p == NULL)
+
+  if (g_hash_table_lookup_extended (lookup->seen, sku, NULL, &value))
+    cached = value;
+  else
     {
-      if (!g_error_matches (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND))
-        lookup->error = g_steal_pointer (&error);
-      return FALSE;
+      p = qd_store_get_product_by_sku (lookup->store, sku, &error);
+      if (p == NULL && !g_error_matches (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND))
+        {
+          lookup->error = g_steal_pointer (&error);
+          return FALSE;
+        }
+      if (p != NULL)
+        {
+          cached = g_new0 (QdCsvProduct, 1);
+          cached->product_id = g_strdup (p->id);
+          cached->lot_tracked = p->lot_tracked;
+          cached->active = p->active;
+        }
+      g_hash_table_insert (lookup->seen, g_strdup (sku), cached);
     }
-  out->product_id = g_strdup (p->id);
-  out->lot_tracked = p->lot_tracked;
-  out->active = p->active;
+
+  if (cached == NULL)
+    return FALSE;
+  out->product_id = g_strdup (cached->product_id);
+  out->lot_tracked = cached->lot_tracked;
+  out->active = cached->active;
   return TRUE;
 }
 
@@ -112,7 +141,9 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
   g_autofree char *as_of = NULL;
   g_autofree char *report_id = NULL;
   g_autofree QdStockLineInput *input = NULL;
-  Lookup lookup = { NULL, NULL };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       cached_product_free);
+  Lookup lookup = { NULL, seen, NULL };
   gsize length = 0;
   int code;
 
@@ -137,7 +168,8 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
   else
     as_of = g_strdup (today);
 
-  file = g_filename_display_name (argv[1]);
+  file = strcmp (argv[1], "-") == 0 ? g_strdup (_("standard input"))
+                                   : g_filename_display_name (argv[1]);
   if (!_qd_cli_read_file (argv[1], &data, &length, &error))
     return qd_cli_fail_error (ctx, error);
 
@@ -200,10 +232,15 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
                          issue->message);
         }
       if (result->issues->len > MAX_REPORTED_LINES)
-        qd_cli_fail (ctx, QD_CLI_EXIT_INVALID, _("%s: %u more problems not shown"), file,
+        qd_cli_fail (ctx, QD_CLI_EXIT_INVALID, ngettext ("%s: %u more problem not shown",
+                                                         "%s: %u more problems not shown",
+                                                         result->issues->len - MAX_REPORTED_LINES),
+                     file,
                      result->issues->len - MAX_REPORTED_LINES);
       return qd_cli_fail (ctx, QD_CLI_EXIT_INVALID,
-                          _("%s: %u problems; nothing was queued"), file,
+                          ngettext ("%s: %u problem; nothing was queued",
+                                    "%s: %u problems; nothing was queued", result->issues->len),
+                          file,
                           result->issues->len);
     }
 
@@ -227,7 +264,8 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
           qd_cli_print_json (ctx, json_builder_get_root (b));
         }
       else
-        printf (_("%s: %u lines, all correct.\n"), file, result->lines->len);
+        printf (ngettext ("%s: %u line, correct.\n", "%s: %u lines, all correct.\n",
+                          result->lines->len), file, result->lines->len);
       return QD_CLI_EXIT_OK;
     }
 
@@ -263,7 +301,10 @@ qd_cli_cmd_stock_report (QdCliContext *ctx,
   else
     {
       printf ("%s\n", report_id);
-      g_printerr (_("Stock report as of %s queued: %u lines; it is sent at the next sync.\n"),
+      g_printerr (ngettext ("Stock report as of %s queued: %u line; it is sent at the next "
+                            "sync.\n",
+                            "Stock report as of %s queued: %u lines; it is sent at the next "
+                            "sync.\n", result->lines->len),
                   as_of, result->lines->len);
     }
   return QD_CLI_EXIT_OK;

@@ -6,8 +6,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,7 +169,7 @@ qd_cli_fail (QdCliContext *ctx,
   /* One line, whatever the message carries: scripts read stderr line by line. */
   g_strdelimit (message, "\r\n", ' ');
   if (ctx != NULL && ctx->command != NULL && *ctx->command != '\0')
-    g_printerr ("qudao-cli: %s: %s\n", ctx->command, message);
+    g_printerr ("qudao-cli %s: %s\n", ctx->command, message);
   else
     g_printerr ("qudao-cli: %s\n", message);
   return code;
@@ -365,13 +367,13 @@ static const struct
     N_("Search the cached catalog by name, SKU, barcode, 助记码 or pinyin initials") },
   { "order add", qd_cli_cmd_order_add, "SKU:QTY… [--note TEXT] [--date YYYY-MM-DD]",
     N_("Queue an order (works offline) and print its local id") },
-  { "order import", qd_cli_cmd_order_import, "FILE.csv [--note TEXT]",
+  { "order import", qd_cli_cmd_order_import, "FILE.csv|- [--note TEXT]",
     N_("Queue one order from a CSV file of sku,qty[,note] and print its local id") },
   { "orders", qd_cli_cmd_orders, "[--status S] [--json]",
     N_("List the orders in the cache, newest first") },
   { "order cancel", qd_cli_cmd_order_cancel, "ID [--reason TEXT]",
     N_("Cancel an order that is queued, submitted or held") },
-  { "stock report", qd_cli_cmd_stock_report, "FILE.csv [--as-of DATE] [--check]",
+  { "stock report", qd_cli_cmd_stock_report, "FILE.csv|- [--as-of DATE] [--check]",
     N_("Queue a stock report from a CSV file of sku,qty[,lot,expiry]") },
   { "statements", qd_cli_cmd_statements, "[--json]",
     N_("List the statements (对账单) in the cache") },
@@ -603,6 +605,40 @@ _qd_cli_read_file (const char  *path,
 {
   g_autoptr(GError) local_error = NULL;
   GStatBuf st;
+
+  /* "-": the standard input, so that an ERP export can be piped in. */
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      g_autoptr(GByteArray) bytes = g_byte_array_new ();
+      guint8 buf[65536];
+
+      for (;;)
+        {
+          gssize n = g_input_stream_read (in, buf, sizeof buf, NULL, &local_error);
+
+          if (n < 0)
+            {
+              g_set_error (error, QD_CLI_ERROR, QD_CLI_EXIT_LOCAL,
+                           _("Cannot read the standard input: %s"), local_error->message);
+              return FALSE;
+            }
+          if (n == 0)
+            break;
+          if (bytes->len + (gsize) n > QD_CSV_MAX_BYTES)
+            {
+              g_set_error (error, QD_CSV_ERROR, QD_CSV_ERROR_TOO_LARGE,
+                           _("The standard input is larger than %u MiB"),
+                           (guint) (QD_CSV_MAX_BYTES / (1024 * 1024)));
+              return FALSE;
+            }
+          g_byte_array_append (bytes, buf, n);
+        }
+      *out_length = bytes->len;
+      g_byte_array_append (bytes, (const guint8 *) "", 1);
+      *out_data = (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+      return TRUE;
+    }
 
   if (g_stat (path, &st) != 0)
     {

@@ -7,7 +7,8 @@
  *   command parses its options itself with qd_cli_parse_options(), which also accepts
  *   `--json` anywhere and sets ctx->json.
  * - It returns one of #QdCliExit. Errors are one line on stderr via qd_cli_fail() or
- *   qd_cli_fail_error(): "qudao-cli: order add: unknown SKU “X-1”". Never a secret.
+ *   qd_cli_fail_error(), in the form qd-cli-sync.c uses too:
+ *   "qudao-cli order add: unknown SKU “X-1”". Never a secret.
  * - Results go to stdout: text for people, or with ctx->json one JSON document per run
  *   via qd_cli_print_json().
  * - The store of the current account is opened lazily with qd_cli_context_get_store();

@@ -72,6 +72,7 @@ row_is_blank (GPtrArray *fields)
 static gboolean
 parse_records (const char  *text,
                gsize        length,
+               char         sep,
                GPtrArray   *rows,
                GError     **error)
 {
@@ -132,7 +133,7 @@ parse_records (const char  *text,
                     break;
                 }
               if (field->len <= QD_CSV_MAX_FIELD_BYTES
-                  && p < end && *p != ',' && *p != '\r' && *p != '\n')
+                  && p < end && *p != sep && *p != '\r' && *p != '\n')
                 {
                   g_set_error (error, QD_CSV_ERROR, QD_CSV_ERROR_SYNTAX,
                                _("Line %u, column %u: unexpected text after a closing quote "
@@ -145,7 +146,7 @@ parse_records (const char  *text,
             {
               const char *start = p;
 
-              while (p < end && *p != ',' && *p != '\r' && *p != '\n')
+              while (p < end && *p != sep && *p != '\r' && *p != '\n')
                 p++;
               g_string_append_len (field, start, p - start);
             }
@@ -160,7 +161,7 @@ parse_records (const char  *text,
 
           g_ptr_array_add (fields, g_strndup (field->str, field->len));
 
-          if (p < end && *p == ',')
+          if (p < end && *p == sep)
             {
               p++;
               if (p >= end)
@@ -200,6 +201,33 @@ parse_records (const char  *text,
   return TRUE;
 }
 
+/* Comma, unless the first line has tabs and no comma outside quotes: some dealers' systems
+ * export tab-separated text under a .csv name (and Excel's "Unicode text" is TSV too). */
+static char
+detect_separator (const char *text,
+                  gsize       length)
+{
+  gboolean quoted = FALSE;
+  gboolean tab = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '"')
+        quoted = !quoted;
+      else if (quoted)
+        continue;
+      else if (c == ',')
+        return ',';
+      else if (c == '\t')
+        tab = TRUE;
+      else if (c == '\n' || c == '\r')
+        break;
+    }
+  return tab ? '\t' : ',';
+}
+
 /**
  * qd_csv_parse:
  * @data: the bytes of the file (not NUL-terminated necessarily)
@@ -220,6 +248,8 @@ qd_csv_parse (const char  *data,
 {
   g_autoptr(QdCsvTable) table = NULL;
   g_autofree char *converted = NULL;
+  g_autofree char *utf16 = NULL;
+  gboolean converted_utf16 = FALSE;
   const char *nul;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -233,8 +263,29 @@ qd_csv_parse (const char  *data,
       return NULL;
     }
 
+  /* Excel's "Unicode text" is UTF-16 with a byte-order mark: convert it first. */
+  if (length >= 2 && (((guchar) data[0] == 0xFF && (guchar) data[1] == 0xFE)
+                      || ((guchar) data[0] == 0xFE && (guchar) data[1] == 0xFF)))
+    {
+      const char *from = (guchar) data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+      gsize bytes_read = 0, bytes_written = 0;
+
+      utf16 = g_convert (data + 2, length - 2, "UTF-8", from, &bytes_read, &bytes_written,
+                         NULL);
+      /* A cut-off last character is reported as bytes left over, not as an error. */
+      if (utf16 == NULL || bytes_read != length - 2)
+        {
+          g_set_error (error, QD_CSV_ERROR, QD_CSV_ERROR_ENCODING,
+                       _("The file starts as UTF-16 text but is not valid UTF-16"));
+          return NULL;
+        }
+      data = utf16;
+      length = bytes_written;
+      converted_utf16 = TRUE;
+    }
+
   /* Neither UTF-8 nor GB18030 text has NUL bytes; a spreadsheet saved as .xlsx or as
-   * UTF-16 ("Unicode text") does. */
+   * UTF-16 without a byte-order mark does. */
   nul = length > 0 ? memchr (data, '\0', length) : NULL;
   if (nul != NULL)
     {
@@ -247,6 +298,7 @@ qd_csv_parse (const char  *data,
 
   table = g_new0 (QdCsvTable, 1);
   table->rows = g_ptr_array_new_with_free_func (row_free);
+  table->from_utf16 = converted_utf16;
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     {
@@ -281,7 +333,8 @@ qd_csv_parse (const char  *data,
       length = bytes_written;
     }
 
-  if (!parse_records (data, length, table->rows, error))
+  table->separator = detect_separator (data, length);
+  if (!parse_records (data, length, table->separator, table->rows, error))
     return NULL;
 
   return g_steal_pointer (&table);
@@ -461,6 +514,8 @@ qd_csv_parse_qty (const char  *text,
   const char *p;
   gboolean negative = FALSE;
   gboolean any_digit = FALSE;
+  gboolean any_comma = FALSE;
+  guint digits_since_comma = 0;
   gint64 value = 0;
 
   g_return_val_if_fail (text != NULL, FALSE);
@@ -484,6 +539,9 @@ qd_csv_parse_qty (const char  *text,
       if (g_ascii_isdigit (*p))
         {
           any_digit = TRUE;
+          digits_since_comma++;
+          if (any_comma && digits_since_comma > 3)
+            break;
           value = value * 10 + (*p - '0');
           if (value > QD_QTY_MAX)
             {
@@ -492,9 +550,15 @@ qd_csv_parse_qty (const char  *text,
               return FALSE;
             }
         }
-      else if (*p == ',' && any_digit && g_ascii_isdigit (p[1]))
+      else if (*p == ',' && any_digit && digits_since_comma >= 1 && digits_since_comma <= 3
+               && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && g_ascii_isdigit (p[3])
+               && !g_ascii_isdigit (p[4]))
         {
-          /* "1,200": a thousands separator, as spreadsheets format numbers. */
+          /* "1,200": a thousands separator, as spreadsheets format numbers; only in groups
+           * of three, so that "1,2" (two numbers run together) is not read as 12. */
+          digits_since_comma = 0;
+          any_comma = TRUE;
+          continue;
         }
       else if (*p == '.' && any_digit)
         {

@@ -3,7 +3,9 @@
  * Three layers, all without I/O:
  *
  *   qd_csv_parse ()            RFC 4180 records: quoting, CRLF/LF/CR, a UTF-8 BOM, and
- *                              GB18030 input (Excel on Chinese Windows) converted to UTF-8.
+ *                              GB18030 input (Excel on Chinese Windows) converted to UTF-8;
+ *                              UTF-16 with a byte-order mark too (Excel's "Unicode text");
+ *                              tab-separated text is recognised by its first line.
  *                              Every row remembers the physical line it starts on.
  *   qd_csv_detect_columns ()   whether the first row is a header, by column names in
  *                              English or Chinese (sku/商品编码/编码, qty/数量, lot/批号,
@@ -57,6 +59,8 @@ typedef struct
   GPtrArray  *rows;                /* of QdCsvRow*, blank records left out */
   gboolean    had_bom;
   gboolean    from_gb18030;        /* the bytes were not UTF-8 and were converted */
+  gboolean    from_utf16;          /* UTF-16 with a byte-order mark ("Unicode text") */
+  char        separator;           /* ',' or, for tab-separated text, '\t' */
 } QdCsvTable;
 
 QdCsvTable *qd_csv_parse       (const char  *data,

@@ -199,6 +199,8 @@ main (int    argc,
   gboolean demo = FALSE;
   gint demo_products = 0, demo_lines = 0;
   gint64 token_ttl = 0;
+  gint64 retention = 90 * 24 * 3600;
+  gint64 backoff = 1;
   gint readers = 0;
   guint port = 0;
   g_autoptr(GOptionContext) ctx = NULL;
@@ -219,6 +221,10 @@ main (int    argc,
     { "token-ttl", 0, 0, G_OPTION_ARG_INT64, &token_ttl,
       "Session lifetime in seconds (default 30 days)", "SECONDS" },
     { "readers", 0, 0, G_OPTION_ARG_INT, &readers, "Reader threads (default 2)", "N" },
+    { "login-backoff", 0, 0, G_OPTION_ARG_INT64, &backoff,
+      "First delay after repeated failed logins, in seconds (default 1, doubling)", "SECONDS" },
+    { "tombstone-retention", 0, 0, G_OPTION_ARG_INT64, &retention,
+      "Keep delete tombstones this long, in seconds (default 90 days)", "SECONDS" },
     { NULL }
   };
 
@@ -247,11 +253,13 @@ main (int    argc,
     die ("--demo-products and --demo-order-lines must not be negative");
   if ((demo_products > 0 || demo_lines > 0) && !demo)
     demo = TRUE;
-  if (token_ttl < 0 || readers < 0 || readers > 64)
-    die ("--token-ttl must be positive and --readers 1–64");
+  if (token_ttl < 0 || readers < 0 || readers > 64 || retention < 0 || backoff < 1 ||
+      backoff > 3600)
+    die ("--token-ttl and --tombstone-retention must be positive, --readers 1–64 and "
+         "--login-backoff 1–3600");
 
   storage = qd_server_storage_open (data_dir, &error);
-  if (storage == NULL)
+  if (storage == NULL || !qd_server_storage_prune (storage, retention, &error))
     die ("%s", error->message);
 
   if (demo && qd_server_storage_is_empty (storage))
@@ -268,10 +276,18 @@ main (int    argc,
 
   options.token_ttl_seconds = token_ttl;
   options.reader_threads = readers;
+  options.login_backoff_seconds = backoff;
   server = qd_server_new (storage, &options);
   url = qd_server_listen (server, host, port, tls_cert, tls_key, &error);
   if (url == NULL)
-    die ("%s", error->message);
+    {
+      g_autofree char *message = g_strdup (error->message);
+
+      /* Stop the worker threads before exiting: exit() beside running threads races. */
+      g_clear_object (&server);
+      g_clear_pointer (&storage, qd_server_storage_free);
+      die ("%s", message);
+    }
 
   sigterm = g_unix_signal_add (SIGTERM, quit_cb, &stop);
   sigint = g_unix_signal_add (SIGINT, quit_cb, &stop);

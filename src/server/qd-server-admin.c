@@ -259,6 +259,19 @@ validate (JsonObject   *body,
                     }
                 }
             }
+          if (f->type == F_TIERS && array != NULL)
+            {
+              g_autofree char *text = json_to_string (json_object_get_member (body, f->name),
+                                                      FALSE);
+              gint64 ignored;
+
+              /* Ascending thresholds, at least one tier: libqudao-core's rule. */
+              if (!qd_server_rules_rebate (text, 0, &ignored, error))
+                {
+                  g_prefix_error (error, "%s: ", f->name);
+                  return FALSE;
+                }
+            }
           break;
         default:
           g_assert_not_reached ();
@@ -644,6 +657,43 @@ qd_server_handle_admin_post (QdServerRequest *req)
   job->action = g_strdup_printf ("admin.%s.post", kind);
   qd_server_set_data (req, job, (GDestroyNotify) admin_job_free);
   qd_server_run_write (req, post_write, admin_written);
+}
+
+static gboolean
+delete_write (QdServerRequest  *req,
+              QdServerTxn      *txn,
+              GError          **error)
+{
+  AdminJob *job = req->data;
+  g_autofree char *before = qd_server_txn_render (txn, job->entity, job->id, NULL);
+
+  if (!qd_server_txn_delete_row (txn, job->entity, job->id, error))
+    return refusal (req, error);
+  if (!audit (req, txn, job->action, job->entity, job->id, before, NULL, NULL, error))
+    return FALSE;
+  qd_server_reply_json (req, SOUP_STATUS_NO_CONTENT, NULL);
+  return TRUE;
+}
+
+/* DELETE /admin/{prices|targets}/{id}: the feed carries a tombstone. */
+void
+qd_server_handle_admin_delete (QdServerRequest *req)
+{
+  const char *kind = req->args[0];
+  AdminJob *job;
+
+  if (!g_str_equal (kind, "prices") && !g_str_equal (kind, "targets"))
+    {
+      qd_server_reply_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
+                             "Only prices and targets can be deleted; deactivate the others.");
+      return;
+    }
+  job = g_new0 (AdminJob, 1);
+  job->entity = g_str_equal (kind, "prices") ? QD_SERVER_ENTITY_PRICE : QD_SERVER_ENTITY_TARGET;
+  job->id = g_strdup (req->args[1]);
+  job->action = g_strdup_printf ("admin.%s.delete", kind);
+  qd_server_set_data (req, job, (GDestroyNotify) admin_job_free);
+  qd_server_run_write (req, delete_write, admin_written);
 }
 
 /* ---------------------------------------------------------------------------------- */

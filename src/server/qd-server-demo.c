@@ -903,10 +903,9 @@ qd_server_demo_fill (QdServerStorage  *storage,
   g_date_clear (&d.anchor, 1);
   g_date_set_dmy (&d.anchor, 1, g_date_time_get_month (now), g_date_time_get_year (now));
 
-  d.txn = qd_server_storage_begin (storage, error);
+  d.txn = qd_server_storage_begin_bulk (storage, error);
   if (d.txn == NULL)
     return FALSE;
-  qd_server_txn_set_bulk (d.txn);
 
   ok = make_regions_and_dealers (&d, error) &&
        make_products (&d, n_products, error);

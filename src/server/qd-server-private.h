@@ -135,6 +135,7 @@ void qd_server_handle_read_product  (QdServerRequest *req);
 void qd_server_handle_mutations     (QdServerRequest *req);
 void qd_server_handle_admin_put     (QdServerRequest *req);
 void qd_server_handle_admin_post    (QdServerRequest *req);
+void qd_server_handle_admin_delete  (QdServerRequest *req);
 void qd_server_handle_admin_order   (QdServerRequest *req);
 void qd_server_handle_admin_statement (QdServerRequest *req);
 void qd_server_handle_admin_audit   (QdServerRequest *req);

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qd-error.h"
+#include "qd-rebate.h"
 
 gint64
 qd_server_rules_available_credit (gint64 credit_limit_fen,
@@ -55,9 +56,10 @@ qd_server_rules_rebate (const char  *tiers_json,
                         GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GArray) tiers = g_array_new (FALSE, TRUE, sizeof (QdRebateTier));
+  g_autoptr(QdRebatePolicy) policy = NULL;
   JsonNode *root;
-  JsonArray *tiers;
-  gint64 best_rate = 0, best_threshold = -1;
+  JsonArray *array;
 
   if (!json_parser_load_from_data (parser, tiers_json, -1, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_ARRAY (root))
@@ -65,36 +67,35 @@ qd_server_rules_rebate (const char  *tiers_json,
       g_set_error (error, QD_ERROR, QD_ERROR_INVALID, "tiers: expected an array");
       return FALSE;
     }
-  tiers = json_node_get_array (root);
-  for (guint i = 0; i < json_array_get_length (tiers); i++)
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *n = json_array_get_element (tiers, i);
+      JsonNode *n = json_array_get_element (array, i);
       JsonObject *t;
-      gint64 threshold, rate;
+      QdRebateTier tier;
 
-      if (!JSON_NODE_HOLDS_OBJECT (n))
-        goto bad;
-      t = json_node_get_object (n);
-      if (!json_object_has_member (t, "threshold_fen") || !json_object_has_member (t, "rate_bp"))
-        goto bad;
-      threshold = json_object_get_int_member (t, "threshold_fen");
-      rate = json_object_get_int_member (t, "rate_bp");
-      if (rate < 0 || rate > 10000 || threshold < 0)
-        goto bad;
-      if (invoiced_fen >= threshold && threshold > best_threshold)
+      if (!JSON_NODE_HOLDS_OBJECT (n) ||
+          !json_object_has_member ((t = json_node_get_object (n)), "threshold_fen") ||
+          !json_object_has_member (t, "rate_bp") ||
+          json_object_get_int_member (t, "rate_bp") < G_MININT ||
+          json_object_get_int_member (t, "rate_bp") > G_MAXINT)
         {
-          best_threshold = threshold;
-          best_rate = rate;
+          g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
+                       "tiers[%u]: expected {\"threshold_fen\", \"rate_bp\"}", i);
+          return FALSE;
         }
+      tier.threshold_fen = json_object_get_int_member (t, "threshold_fen");
+      tier.rate_bp = (gint) json_object_get_int_member (t, "rate_bp");
+      g_array_append_val (tiers, tier);
     }
-  /* invoiced ≤ 10^15 and rate ≤ 10^4: the product fits a gint64 (< 9.2 × 10^18). */
-  *out_rebate_fen = invoiced_fen > 0 ? invoiced_fen * best_rate / 10000 : 0;
-  return TRUE;
 
-bad:
-  g_set_error (error, QD_ERROR, QD_ERROR_INVALID,
-               "tiers: expected objects with threshold_fen ≥ 0 and rate_bp 0–10000");
-  return FALSE;
+  /* The rule itself is libqudao-core's, so that the client's dashboard and cart show
+   * exactly what the statement will credit. */
+  policy = qd_rebate_policy_new ((const QdRebateTier *) (void *) tiers->data, tiers->len, error);
+  if (policy == NULL)
+    return FALSE;
+  *out_rebate_fen = qd_rebate_policy_earned (policy, invoiced_fen);
+  return TRUE;
 }
 
 gboolean

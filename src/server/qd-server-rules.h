@@ -30,9 +30,9 @@ char     *qd_server_rules_hold_total       (gint64       total_fen,
 char     *qd_server_rules_order_number     (const char  *yyyymmdd,
                                             gint64       counter);
 
-/* The rebate earned on @invoiced_fen under the tiers JSON ([{"threshold_fen", "rate_bp"}]):
- * the rate of the highest tier reached applies to the whole volume, rounded down to the
- * fen. FALSE when the tiers are malformed. */
+/* The rebate earned on @invoiced_fen under the tiers JSON ([{"threshold_fen", "rate_bp"}]),
+ * by libqudao-core's rule (qd-rebate.h: the rate of the tier reached applies to the whole
+ * volume, rounded half up). FALSE when the tiers are not a valid policy. */
 gboolean  qd_server_rules_rebate           (const char  *tiers_json,
                                             gint64       invoiced_fen,
                                             gint64      *out_rebate_fen,

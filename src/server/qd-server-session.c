@@ -64,7 +64,8 @@ now_seconds (void)
 static gint64
 throttle_wait (QdThrottle *t,
                const char *key,
-               guint       free_failures)
+               guint       free_failures,
+               gint64      base)
 {
   Strikes *s = g_hash_table_lookup (t->strikes, key);
   gint64 now = now_seconds ();
@@ -80,7 +81,7 @@ throttle_wait (QdThrottle *t,
   if (s->failures < free_failures)
     return 0;
   /* Exponential back-off: 1 s, 2 s, 4 s … after the free failures, capped. */
-  delay = (gint64) 1 << MIN (s->failures - free_failures, 10);
+  delay = base << MIN (s->failures - free_failures, 10);
   delay = MIN (delay, THROTTLE_MAX_DELAY);
   return MAX (0, s->last_failure + delay - now);
 }
@@ -399,8 +400,10 @@ qd_server_handle_login (QdServerRequest *req)
 
   ukey = g_strconcat ("u:", username, NULL);
   akey = g_strconcat ("a:", req->address ? req->address : "", NULL);
-  wait = MAX (throttle_wait (req->server->throttle, ukey, THROTTLE_USER_FREE),
-              throttle_wait (req->server->throttle, akey, THROTTLE_ADDRESS_FREE));
+  wait = MAX (throttle_wait (req->server->throttle, ukey, THROTTLE_USER_FREE,
+                             req->server->options.login_backoff_seconds),
+              throttle_wait (req->server->throttle, akey, THROTTLE_ADDRESS_FREE,
+                             req->server->options.login_backoff_seconds));
   if (wait > 0)
     {
       req->retry_after = g_strdup_printf ("%" G_GINT64_FORMAT, wait);

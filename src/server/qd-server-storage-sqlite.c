@@ -58,7 +58,7 @@ static const char SQL_PUT_META[] =
   "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char SQL_IS_EMPTY[] = "SELECT NOT EXISTS (SELECT 1 FROM users)";
 static const char SQL_PRUNE_TOMBSTONES[] =
-  "DELETE FROM changes WHERE op = 'delete' AND changed_at < ?1 RETURNING seq";
+  "DELETE FROM changes WHERE op = 'delete' AND changed_at <= ?1 RETURNING seq";
 
 static const char SQL_FIND_USER[] =
   "SELECT u.id, u.username, u.name, u.role, u.dealer_id, d.level, u.password_hash, "
@@ -91,6 +91,12 @@ static const char SQL_ENTITY_DEALER[] =
 static const char SQL_ENTITY_MANAGER[] =
   ENTITY_COLUMNS "AND (dealer_id IS NULL OR region_id IN "
   "(SELECT region_id FROM user_regions WHERE user_id = ?3))";
+static const char SQL_LOG_DELETE[] =
+  "INSERT OR REPLACE INTO changes (entity, entity_id, op, dealer_id, level, region_id, data, "
+  "changed_at) SELECT entity, entity_id, 'delete', dealer_id, level, region_id, NULL, "
+  "unixepoch () FROM changes WHERE entity = ?1 AND entity_id = ?2";
+static const char SQL_DELETE_PRICE[] = "DELETE FROM prices WHERE id = ?1";
+static const char SQL_DELETE_TARGET[] = "DELETE FROM targets WHERE id = ?1";
 static const char SQL_RENDER[] =
   "SELECT data FROM changes WHERE entity = ?1 AND entity_id = ?2 AND op = 'upsert'";
 
@@ -453,7 +459,8 @@ conn_open (const char  *path,
   rc = sqlite3_exec (conn->db,
                      writer ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
                               "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
-                              "PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 16384;"
+                              "PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 16384; "
+                              "PRAGMA temp_store = MEMORY;"
                             : "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;",
                      NULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -694,8 +701,6 @@ put_meta (Conn        *conn,
   return run (conn, stmt, "cannot write meta", error);
 }
 
-/* Tombstones older than the retention are dropped; cursors before them then get 410. */
-#define TOMBSTONE_RETENTION_SECONDS (90 * 24 * 3600)
 
 static gboolean
 load_state (QdServerStorage  *storage,
@@ -704,10 +709,6 @@ load_state (QdServerStorage  *storage,
   Conn *conn = storage->writer;
   g_autofree char *secret_hex = NULL;
   g_autofree char *horizon = NULL;
-  sqlite3_stmt *stmt;
-  gint64 pruned = 0;
-  int rc;
-
   if (!exec (conn, "BEGIN IMMEDIATE", error))
     return FALSE;
 
@@ -746,27 +747,6 @@ load_state (QdServerStorage  *storage,
   if (horizon == NULL)
     goto fail;
   storage->horizon = g_ascii_strtoll (horizon, NULL, 10);
-
-  stmt = prep (conn, SQL_PRUNE_TOMBSTONES, error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC - TOMBSTONE_RETENTION_SECONDS);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    pruned = MAX (pruned, sqlite3_column_int64 (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (error, conn->db, rc, "cannot prune tombstones");
-      goto fail;
-    }
-  if (pruned > storage->horizon)
-    {
-      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, pruned);
-
-      storage->horizon = pruned;
-      if (!put_meta (conn, "horizon_seq", text, error))
-        goto fail;
-    }
 
   return exec (conn, "COMMIT", error);
 
@@ -826,6 +806,48 @@ qd_server_storage_free (QdServerStorage *storage)
   g_clear_pointer (&storage->secret, g_bytes_unref);
   g_free (storage->path);
   g_free (storage);
+}
+
+gboolean
+qd_server_storage_prune (QdServerStorage  *storage,
+                         gint64            retention_seconds,
+                         GError          **error)
+{
+  Conn *conn = storage->writer;
+  sqlite3_stmt *stmt;
+  gint64 pruned = 0;
+  int rc;
+
+  g_return_val_if_fail (storage != NULL, FALSE);
+
+  if (!exec (conn, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = prep (conn, SQL_PRUNE_TOMBSTONES, error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC - retention_seconds);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    pruned = MAX (pruned, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (error, conn->db, rc, "cannot prune tombstones");
+      goto fail;
+    }
+  /* A client whose cursor lies before a pruned tombstone would miss that delete. */
+  if (pruned > storage->horizon)
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, pruned);
+
+      storage->horizon = pruned;
+      if (!put_meta (conn, "horizon_seq", text, error))
+        goto fail;
+    }
+  return exec (conn, "COMMIT", error);
+
+fail:
+  exec (conn, "ROLLBACK", NULL);
+  return FALSE;
 }
 
 gboolean
@@ -1316,11 +1338,26 @@ qd_server_storage_begin (QdServerStorage  *storage,
   return txn;
 }
 
-void
-qd_server_txn_set_bulk (QdServerTxn *txn)
+QdServerTxn *
+qd_server_storage_begin_bulk (QdServerStorage  *storage,
+                              GError          **error)
 {
-  g_return_if_fail (txn != NULL);
+  QdServerTxn *txn;
+
+  g_return_val_if_fail (storage != NULL, NULL);
+
+  /* The loader writes consistent data; checking every reference of a million rows one
+   * by one costs more than the load. (Only settable outside a transaction.) */
+  if (!exec (storage->writer, "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144", error))
+    return NULL;
+  txn = qd_server_storage_begin (storage, error);
+  if (txn == NULL)
+    {
+      exec (storage->writer, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
+      return NULL;
+    }
   txn->bulk = TRUE;
+  return txn;
 }
 
 gboolean
@@ -1334,6 +1371,8 @@ qd_server_txn_commit (QdServerTxn  *txn,
   ok = exec (txn->conn, "COMMIT", error);
   if (!ok)
     exec (txn->conn, "ROLLBACK", NULL);
+  if (txn->bulk)
+    exec (txn->conn, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
   g_free (txn);
   return ok;
 }
@@ -1344,6 +1383,8 @@ qd_server_txn_rollback (QdServerTxn *txn)
   if (txn == NULL)
     return;
   exec (txn->conn, "ROLLBACK", NULL);
+  if (txn->bulk)
+    exec (txn->conn, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
   g_free (txn);
 }
 
@@ -2264,6 +2305,33 @@ qd_server_txn_log_all (QdServerTxn  *txn,
     if (!exec (txn->conn, entities[order[i]].log_all, error))
       return FALSE;
   return exec (txn->conn, SQL_REBUILD_HISTORY, error);
+}
+
+gboolean
+qd_server_txn_delete_row (QdServerTxn     *txn,
+                          QdServerEntity   entity,
+                          const char      *id,
+                          GError         **error)
+{
+  const char *sql = entity == QD_SERVER_ENTITY_PRICE ? SQL_DELETE_PRICE
+                  : entity == QD_SERVER_ENTITY_TARGET ? SQL_DELETE_TARGET : NULL;
+
+  g_return_val_if_fail (sql != NULL, FALSE);
+  {
+    PREP (sql);
+
+    bind_text (stmt, 1, id);
+    if (!run (txn->conn, stmt, "cannot delete the row", error) ||
+        !changed_one (txn, entities[entity].name, error))
+      return FALSE;
+  }
+  {
+    PREP (SQL_LOG_DELETE);
+
+    bind_text (stmt, 1, entities[entity].name);
+    bind_text (stmt, 2, id);
+    return run (txn->conn, stmt, "cannot log the delete", error);
+  }
 }
 
 char *

@@ -166,6 +166,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdServerStorage, qd_server_storage_free)
 /* Closes the calling thread's read connection (reader threads call it before they end). */
 void             qd_server_storage_release_thread (QdServerStorage  *storage);
 gboolean         qd_server_storage_is_empty      (QdServerStorage   *storage);
+/* Drops delete tombstones older than @retention_seconds from the change log; cursors from
+ * before the newest dropped one are then refused (410, qd_server_storage_get_horizon). */
+gboolean         qd_server_storage_prune         (QdServerStorage   *storage,
+                                                  gint64             retention_seconds,
+                                                  GError           **error);
 /* Copies the WAL into the database and truncates it (after a bulk load). */
 gboolean         qd_server_storage_checkpoint    (QdServerStorage   *storage,
                                                   GError           **error);
@@ -213,8 +218,10 @@ JsonNode        *qd_server_storage_read_audit    (QdServerStorage   *storage,
 /* Transactions (the writer thread). */
 QdServerTxn     *qd_server_storage_begin         (QdServerStorage   *storage,
                                                   GError           **error);
-/* Marks a bulk load: derived tables are rebuilt by qd_server_txn_log_all() at the end. */
-void             qd_server_txn_set_bulk          (QdServerTxn       *txn);
+/* A transaction for a bulk load of consistent data: references are not checked one by
+ * one, derived tables are rebuilt by qd_server_txn_log_all() at the end. */
+QdServerTxn     *qd_server_storage_begin_bulk    (QdServerStorage   *storage,
+                                                  GError           **error);
 gboolean         qd_server_txn_commit            (QdServerTxn       *txn,
                                                   GError           **error);
 void             qd_server_txn_rollback          (QdServerTxn       *txn);
@@ -414,6 +421,11 @@ gboolean         qd_server_txn_log               (QdServerTxn       *txn,
 /* Renders every entity into the change log at once and rebuilds the derived tables
  * (after a bulk load). */
 gboolean         qd_server_txn_log_all           (QdServerTxn       *txn,
+                                                  GError           **error);
+/* Deletes a price or a target and leaves a tombstone in the change log (same scope). */
+gboolean         qd_server_txn_delete_row        (QdServerTxn       *txn,
+                                                  QdServerEntity     entity,
+                                                  const char        *id,
                                                   GError           **error);
 /* The feed object of an entity (from the change log), or NULL when absent. */
 char            *qd_server_txn_render            (QdServerTxn       *txn,

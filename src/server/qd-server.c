@@ -51,6 +51,7 @@ static const Route routes[] = {
   { "POST",   "/api/v1/admin/statements/*/revise", AUTH_ADMIN, qd_server_handle_admin_statement },
   { "POST",   "/api/v1/admin/*",                AUTH_ADMIN, qd_server_handle_admin_post },
   { "PUT",    "/api/v1/admin/*/*",              AUTH_ADMIN, qd_server_handle_admin_put },
+  { "DELETE", "/api/v1/admin/*/*",              AUTH_ADMIN, qd_server_handle_admin_delete },
 };
 
 /* Matches @path against @pattern; on success *out_args holds the '*' segments. */
@@ -626,8 +627,11 @@ qd_server_new (QdServerStorage       *storage,
   self->throttle = qd_throttle_new ();
   self->options.token_ttl_seconds = 30 * 24 * 3600;
   self->options.reader_threads = 2;
+  self->options.login_backoff_seconds = 1;
   if (options != NULL)
     {
+      if (options->login_backoff_seconds > 0)
+        self->options.login_backoff_seconds = options->login_backoff_seconds;
       if (options->token_ttl_seconds > 0)
         self->options.token_ttl_seconds = options->token_ttl_seconds;
       if (options->reader_threads > 0)

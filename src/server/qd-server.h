@@ -17,6 +17,7 @@ typedef struct
 {
   gint64  token_ttl_seconds;  /* sliding session lifetime (default 30 days) */
   guint   reader_threads;     /* feed and login workers (default 2) */
+  gint64  login_backoff_seconds; /* first delay after the free failed logins (default 1) */
 } QdServerOptions;
 
 QdServer *qd_server_new    (QdServerStorage        *storage,

@@ -145,8 +145,10 @@ typedef struct
   guint              held_orders;
   char              *stock_as_of;        /* the latest stock report, NULL when none */
   gint64             stock_on_hand;      /* its total quantity */
-  QdCover            stock_cover;        /* all its stock at the sell-through since the report
-                                          * before; QD_COVER_NONE without two reports */
+  QdCover            stock_cover;        /* its stock at the sell-through since the report
+                                          * before (summed over the products of either
+                                          * report, each never negative); QD_COVER_NONE
+                                          * without two reports */
   QdCreditPosition   credit;
   gint64             credit_used_fen;    /* open balance + not yet invoiced */
   char              *statement_period;   /* the latest statement, NULL when none */

@@ -980,9 +980,11 @@ _qd_store_apply_entity (QdStore        *self,
  * The fill ends (qd_store_end_bulk()) by rebuilding the two FTS5 indexes and the summary
  * tables in one transaction, with a full sync of the disk. qd_store_set_last_sync(), which
  * the sync engine calls when the feed has no more pages, ends it; so does any reader of
- * what the fill leaves stale (catalog search, the dashboards, the credit position), which
- * keeps every query right even when a sync stopped half-way (crash, cancel): the next sync
- * goes on in bulk mode from its cursor, since "bulk_fill" is still set. */
+ * what the fill leaves stale (catalog search, the order list, the dashboards, the credit
+ * position), which keeps queries right even when a sync stopped half-way (crash, cancel):
+ * the next sync goes on in bulk mode from its cursor, since "bulk_fill" is still set. The
+ * exception: while another connection is filling (its last bulk page less than a minute
+ * old), a reader does not end the fill under it and sees the partial cache. */
 
 static const char SQL_BULK_STATE[] =
   "SELECT (SELECT count (*) FROM sync_meta WHERE key = 'cursor'), "
@@ -1167,11 +1169,12 @@ _qd_store_rebuild_summaries (QdStore  *self,
 /* Secondary indexes a bulk fill drops at its first page and builds at its end: building an
  * index from a full table sorts once, where a million inserts in feed order land all over
  * the index (order lines by product above all). The definitions must stay those of the
- * migrations; a later migration must not assume these exist while "bulk_fill" is set. */
+ * migrations; a later migration must not assume these exist while "bulk_fill" is set.
+ * orders_number stays: the order list names it (INDEXED BY), and a reader of another
+ * connection may list orders while a fill is under way. */
 static const char *const deferred_indexes[][2] = {
   { "order_lines_product", "CREATE INDEX IF NOT EXISTS order_lines_product ON order_lines (product_id)" },
   { "orders_created", "CREATE INDEX IF NOT EXISTS orders_created ON orders (created_at)" },
-  { "orders_number", "CREATE INDEX IF NOT EXISTS orders_number ON orders (number)" },
   { "orders_dealer",
     "CREATE INDEX IF NOT EXISTS orders_dealer ON orders (dealer_id, created_at, status, id)" },
   { "products_category", "CREATE INDEX IF NOT EXISTS products_category ON products (category)" },
@@ -1214,7 +1217,7 @@ static const char *const end_bulk_sql[] = {
  * qd_store_end_bulk:
  *
  * Ends a bulk fill: rebuilds the catalog search indexes and the dashboard summaries in one
- * durable transaction (about a second for 100,000 products and a million order lines).
+ * durable transaction (~3 s of CPU for 100,000 products and a million order lines).
  * Does nothing when no bulk fill is pending. Called by qd_store_set_last_sync() and, when
  * needed, by the queries that read what a bulk fill defers, so callers rarely need it; a
  * sync engine may call it as soon as the feed has no more pages.
@@ -1257,15 +1260,34 @@ fail:
   return FALSE;
 }
 
-/* For readers of search indexes and summaries: ends a pending bulk fill first. Inside a page
- * (a reader on the connection that is applying it) the fill cannot end; the reader then sees
- * what is there. */
+/* A fill whose last page is younger than this, applied by another connection, is taken to
+ * be under way (the sync engine applies pages every few hundred milliseconds): readers leave
+ * it alone rather than rebuild in the middle of it — seconds of work holding the write lock
+ * the filler waits for. An older one was stopped, and the reader ends it. */
+#define BULK_ACTIVE_MS 60000
+
+/* For readers of search indexes and summaries: ends a pending bulk fill first, unless
+ * another connection is filling right now (the reader then sees what is there, like a
+ * reader inside a page). */
 gboolean
 _qd_store_ensure_derived (QdStore  *self,
                           GError  **error)
 {
+  g_autofree char *mark = NULL;
+
   if (self->in_page)
     return TRUE;
+  mark = qd_store_dup_meta (self, "bulk_fill");
+  if (mark == NULL)
+    return TRUE;
+  if (g_strcmp0 (mark, self->bulk_mark) != 0)
+    {
+      gint64 last = g_ascii_strtoll (mark, NULL, 10);
+      gint64 now = g_get_real_time () / 1000;
+
+      if (last > 0 && now - last < BULK_ACTIVE_MS && now >= last)
+        return TRUE;
+    }
   return qd_store_end_bulk (self, error);
 }
 
@@ -1318,14 +1340,20 @@ qd_store_begin_page (QdStore  *self,
   self->page_changed = QD_ENTITY_KIND_NONE;
   if (!has_cursor || pending)
     {
+      char mark[32];
+
+      /* The mark is the time of the fill's latest page, and tells this connection's fill
+       * from another's (see _qd_store_ensure_derived). */
+      g_snprintf (mark, sizeof mark, "%" G_GINT64_FORMAT, g_get_real_time () / 1000);
       self->page_bulk = TRUE;
-      if (!pending
-          && (!_qd_store_set_meta_in_tx (self, "bulk_fill", "1", error)
-              || !drop_deferred_indexes (self, error)))
+      if (!_qd_store_set_meta_in_tx (self, "bulk_fill", mark, error)
+          || (!pending && !drop_deferred_indexes (self, error)))
         {
           qd_store_rollback_page (self);
           return FALSE;
         }
+      g_free (self->bulk_mark);
+      self->bulk_mark = g_strdup (mark);
     }
   else
     self->page_bulk = FALSE;   /* synchronous = FULL comes back in end_page() */

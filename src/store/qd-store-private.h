@@ -26,6 +26,7 @@ struct _QdStore
   gboolean       defer_indexes; /* outside a page: the FTS triggers do nothing (a reset) */
   /* a batch of mutation results under way: each result is a savepoint inside it */
   gboolean       in_results;
+  char          *bulk_mark;    /* the "bulk_fill" mark of this connection's latest bulk page */
   QdEntityKinds  page_changed;
 };
 

@@ -144,7 +144,7 @@ qd_store_list_orders (QdStore             *self,
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
-  /* A bulk fill drops the order indexes this list needs (INDEXED BY) until it ends. */
+  /* A bulk fill drops order indexes until it ends (orders_number, named below, stays). */
   if (!_qd_store_ensure_derived (self, error))
     return NULL;
   if (query == NULL)

@@ -67,6 +67,7 @@ qd_store_finalize (GObject *object)
       self->db = NULL;
     }
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->bulk_mark, g_free);
 
   G_OBJECT_CLASS (qd_store_parent_class)->finalize (object);
 }

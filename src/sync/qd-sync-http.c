@@ -264,7 +264,10 @@ _qd_sync_http_call (QdSyncHttp    *http,
   if (http->timer_context != NULL)
     {
       deadline = g_timeout_source_new_seconds (http->timeout_s * 2);
-      g_source_set_callback (deadline, deadline_cb, request_cancellable, NULL);
+      /* The source holds the cancellable: the timer may be dispatching in the other
+       * thread at the moment this one destroys the source. */
+      g_source_set_callback (deadline, deadline_cb, g_object_ref (request_cancellable),
+                             g_object_unref);
       g_source_attach (deadline, http->timer_context);
     }
 

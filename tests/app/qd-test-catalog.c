@@ -152,7 +152,9 @@ qd_test_catalog_fill (QdStore  *store,
       if (!qd_store_commit_page (store, cursor, NULL, error))
         return FALSE;
     }
-  return TRUE;
+  /* As a sync does at its end: a large fill defers the search index and summaries, and
+   * another connection (the app) would otherwise see the cache half-built for a minute. */
+  return qd_store_end_bulk (store, error);
 }
 
 /**
@@ -272,5 +274,5 @@ qd_test_catalog_add_orders (QdStore  *store,
       if (!qd_store_commit_page (store, cursor, NULL, error))
         return FALSE;
     }
-  return TRUE;
+  return qd_store_end_bulk (store, error);
 }

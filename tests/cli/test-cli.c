@@ -11,7 +11,9 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qd-account.h"
 #include "qd-cli.h"
@@ -229,6 +231,39 @@ run_cli (Fixture    *f,
   va_end (ap);
 }
 
+/* Runs qudao-cli with @input on its standard input. */
+static void
+run_cli_stdin (Fixture     *f,
+               const char  *input,
+               int          expect,
+               Run         *run,
+               const char **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  g_ptr_array_add (argv, f->cli);
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, f->data_dir);
+  for (const char **a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (char *) *a);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (proc);
+  if (run->status != expect)
+    g_error ("exit %d, expected %d\nstdout: %s\nstderr: %s", run->status, expect, run->out,
+             run->err);
+}
+
 static void G_GNUC_NULL_TERMINATED
 run_cli_zh (Fixture    *f,
             int         expect,
@@ -259,7 +294,7 @@ assert_one_line (const char *text)
 
   g_assert_nonnull (nl);
   g_assert_cmpstr (nl + 1, ==, "");
-  g_assert_true (g_str_has_prefix (text, "qudao-cli: "));
+  g_assert_true (g_str_has_prefix (text, "qudao-cli"));
 }
 
 static JsonObject *
@@ -552,6 +587,24 @@ test_order_add (Fixture       *f,
         g_assert_cmpstr (run.out, ==, "");
       }
   }
+  /* Hostile arguments: invalid UTF-8 and a huge SKU are named briefly and printably. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "add", "\xff\xfe\x1b[2J:1", NULL);
+    assert_contains (run.err, "unknown SKU “\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd[2J”");
+    assert_one_line (run.err);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *huge = g_malloc (100002);
+
+    memset (huge, 'A', 100000);
+    memcpy (huge + 99998, ":1", 3);
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "add", huge, NULL);
+    assert_contains (run.err, "unknown SKU “AAAA");
+    g_assert_cmpuint (strlen (run.err), <, 200);
+  }
   {
     g_auto(Run) run = { 0 };
 
@@ -569,6 +622,16 @@ test_order_add (Fixture       *f,
     g_auto(Run) run = { 0 };
 
     run_cli (f, QD_CLI_EXIT_USAGE, &run, "order", "add", NULL);
+    assert_one_line (run.err);
+  }
+  g_assert_cmpuint (pending_count (f), ==, 2);
+
+  /* While orders wait to be sent, a statement cannot be answered: they may change it. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (f, QD_CLI_EXIT_REFUSED, &run, "statement", "confirm", "s_1", NULL);
+    assert_contains (run.err, "Orders are still waiting to be sent");
     assert_one_line (run.err);
   }
   g_assert_cmpuint (pending_count (f), ==, 2);
@@ -625,6 +688,30 @@ test_order_import (Fixture       *f,
   }
   g_assert_cmpuint (pending_count (f), ==, 1);
 
+  /* A file of 120 bad lines: 50 are listed, then how many more, then the total. */
+  {
+    g_auto(Run) run = { 0 };
+    g_auto(GStrv) err_lines = NULL;
+    g_autoptr(GString) many = g_string_new ("sku,qty\n");
+    g_autofree char *path = NULL;
+
+    for (int i = 0; i < 120; i++)
+      g_string_append_printf (many, "NOPE-%d,1\n", i);
+    path = write_file (f, "many.csv", many->str, many->len);
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "import", path, NULL);
+    err_lines = g_strsplit (run.err, "\n", -1);
+    g_assert_cmpuint (g_strv_length (err_lines), ==, 53);
+    assert_contains (err_lines[49], "line 51, column 1 (sku): unknown SKU “NOPE-49”");
+    assert_contains (err_lines[50], "70 more bad lines not shown");
+    assert_contains (err_lines[51], "120 bad lines; nothing was queued");
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *one = write_file (f, "one.csv", "NOPE,1\n", -1);
+
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "order", "import", one, NULL);
+    assert_contains (run.err, "one.csv: 1 bad line; nothing was queued");
+  }
   {
     g_auto(Run) run = { 0 };
 
@@ -658,6 +745,23 @@ test_order_import (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (o, "expected_total_fen"), ==, 9600);
   }
   g_assert_cmpuint (pending_count (f), ==, 2);
+
+  /* "-" reads the standard input: an ERP export piped in. */
+  {
+    g_auto(Run) run = { 0 };
+    const char *args[] = { "order", "import", "-", NULL };
+
+    run_cli_stdin (f, "sku,qty\nYL-001,7\n", QD_CLI_EXIT_OK, &run, args);
+    g_assert_true (qd_is_uuid (g_strstrip (run.out)));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    const char *args[] = { "order", "import", "-", NULL };
+
+    run_cli_stdin (f, "sku,qty\nNOPE,7\n", QD_CLI_EXIT_INVALID, &run, args);
+    assert_contains (run.err, "standard input line 2, column 1 (sku): unknown SKU “NOPE”");
+  }
+  g_assert_cmpuint (pending_count (f), ==, 3);
 }
 
 /* orders and order cancel -------------------------------------------------------------- */
@@ -837,6 +941,14 @@ test_stock_report (Fixture       *f,
     run_cli (f, QD_CLI_EXIT_OK, &run, "stock", "report", good, "--check", NULL);
     assert_contains (run.out, "3 lines, all correct");
   }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *tsv = write_file (f, "stock.tsv", "编码\t数量\t批号\t有效期\n"
+                                       "MED-9\t2\tB9\t2028-01-31\n", -1);
+
+    run_cli (f, QD_CLI_EXIT_OK, &run, "stock", "report", tsv, "--check", NULL);
+    assert_contains (run.out, "1 line, correct");
+  }
   g_assert_cmpuint (pending_count (f), ==, 1);
   {
     g_auto(Run) run = { 0 };
@@ -866,6 +978,19 @@ test_stock_report (Fixture       *f,
 
     run_cli (f, QD_CLI_EXIT_LOCAL, &run, "stock", "report", f->tmp, NULL);
     assert_contains (run.err, "is a directory");
+  }
+  {
+    /* A sparse 1 GiB file: refused by its size, before any of it is read. */
+    g_auto(Run) run = { 0 };
+    g_autofree char *big = g_build_filename (f->tmp, "huge.csv", NULL);
+    int fd = g_open (big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (ftruncate (fd, (off_t) 1 << 30), ==, 0);
+    close (fd);
+    run_cli (f, QD_CLI_EXIT_INVALID, &run, "stock", "report", big, NULL);
+    assert_contains (run.err, "is larger than 64 MiB");
+    assert_one_line (run.err);
   }
   g_assert_cmpuint (pending_count (f), ==, 1);
 }
@@ -986,6 +1111,60 @@ test_statements (Fixture       *f,
   g_assert_cmpuint (pending_count (f), ==, 2);
 }
 
+/* A damaged cache: one clear line, the file kept aside, and a fresh cache next time. */
+static void
+test_corrupt_cache (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = qd_store_path_for_account (f->data_dir, SERVER, USER);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  char junk[8192];
+  const char *name;
+  gboolean kept = FALSE;
+
+  for (gsize i = 0; i < sizeof junk; i++)
+    junk[i] = (char) (i * 7 + 3);
+  memcpy (junk, "not a cache file", 16);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (wal);
+    g_remove (shm);
+  }
+  g_assert_true (g_file_set_contents (path, junk, sizeof junk, &error));
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_cli (f, QD_CLI_EXIT_LOCAL, &run, "orders", NULL);
+    assert_contains (run.err, "damaged");
+    assert_one_line (run.err);
+  }
+  dir = g_dir_open (f->data_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (f->data_dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_file_get_contents (child, &contents, &len, NULL) && len == sizeof junk
+          && memcmp (contents, junk, len) == 0)
+        kept = TRUE;
+    }
+  g_assert_true (kept);
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(JsonObject) o = NULL;
+
+    run_cli (f, QD_CLI_EXIT_OK, &run, "orders", "--json", NULL);
+    o = parse_json (run.out);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "orders")), ==, 0);
+  }
+}
+
 /* The messages reach a dealer in Chinese. */
 static void
 test_zh_cn (Fixture       *f,
@@ -1037,6 +1216,7 @@ main (int   argc,
   ADD ("/cli/orders-and-cancel", test_orders_and_cancel, 0);
   ADD ("/cli/stock-report", test_stock_report, 0);
   ADD ("/cli/statements", test_statements, 0);
+  ADD ("/cli/corrupt-cache", test_corrupt_cache, 0);
   ADD ("/cli/zh-cn", test_zh_cn, 0);
 
   return g_test_run ();

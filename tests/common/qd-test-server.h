@@ -41,7 +41,8 @@ void          qd_test_server_kill        (QdTestServer       *server);
 gboolean      qd_test_server_restart     (QdTestServer       *server,
                                           GError            **error);
 
-/* A synchronous request. @path is relative to the URL ("/api/v1/me"); @token and
+/* A synchronous request (over https too: any certificate is accepted, the server is a
+ * test server on loopback). @path is relative to the URL ("/api/v1/me"); @token and
  * @json_body may be NULL. Returns the parsed JSON answer (NULL when the body is empty or
  * not JSON) and the HTTP status in *out_status. */
 JsonNode     *qd_test_request            (QdTestServer       *server,

@@ -91,6 +91,51 @@ test_parse_line_numbers (void)
 }
 
 static void
+test_parse_tsv (void)
+{
+  /* Tab-separated text under a .csv name; a comma inside a field stays in it. */
+  g_autoptr(QdCsvTable) tsv = parse_ok ("商品编码\t数量\t备注\r\nYL-001\t12\t补货, 急\r\n"
+                                        "\"YL\t002\"\t3\t\r\n");
+  /* A comma file whose fields hold tabs stays a comma file. */
+  g_autoptr(QdCsvTable) csv = parse_ok ("sku,note\nA,\"x\ty\"\n");
+
+  g_assert_cmpint (tsv->separator, ==, '\t');
+  g_assert_cmpuint (tsv->rows->len, ==, 3);
+  g_assert_cmpuint (row_at (tsv, 1)->n_fields, ==, 3);
+  g_assert_cmpstr (row_at (tsv, 1)->fields[2], ==, "补货, 急");
+  g_assert_cmpstr (row_at (tsv, 2)->fields[0], ==, "YL\t002");
+  g_assert_cmpint (csv->separator, ==, ',');
+  g_assert_cmpstr (row_at (csv, 1)->fields[1], ==, "x\ty");
+}
+
+static void
+test_parse_utf16 (void)
+{
+  /* Excel's "Unicode text": UTF-16LE with a BOM, tab-separated. */
+  const char *utf8 = "商品编码\t数量\r\nYL-001\t12\r\n";
+  g_autoptr(GError) error = NULL;
+  gsize written = 0;
+  g_autofree char *le = g_convert (utf8, -1, "UTF-16LE", "UTF-8", NULL, &written, &error);
+  g_autoptr(GString) bytes = g_string_new_len ("\xFF\xFE", 2);
+  g_autoptr(QdCsvTable) table = NULL;
+
+  g_assert_no_error (error);
+  g_string_append_len (bytes, le, written);
+  table = qd_csv_parse (bytes->str, bytes->len, &error);
+  g_assert_no_error (error);
+  g_assert_true (table->from_utf16);
+  g_assert_cmpint (table->separator, ==, '\t');
+  g_assert_cmpstr (row_at (table, 0)->fields[0], ==, "商品编码");
+  g_assert_cmpstr (row_at (table, 1)->fields[1], ==, "12");
+
+  /* Odd bytes after a UTF-16 mark. */
+  g_clear_pointer (&table, qd_csv_table_free);
+  table = qd_csv_parse ("\xFF\xFE\x41", 3, &error);
+  g_assert_null (table);
+  g_assert_error (error, QD_CSV_ERROR, QD_CSV_ERROR_ENCODING);
+}
+
+static void
 test_parse_empty (void)
 {
   g_autoptr(QdCsvTable) table = parse_ok ("");
@@ -248,11 +293,12 @@ test_qty (void)
 {
   static const struct { const char *text; gint64 value; } good[] = {
     { "0", 0 }, { " 12 ", 12 }, { "+7", 7 }, { "-3", -3 }, { "1,200", 1200 },
-    { "12.00", 12 }, { "12.", -1 }, { "1000000000", 1000000000 }, { "\u30005\u3000", 5 },
+    { "12.00", 12 }, { "12.", -1 }, { "1,234,567", 1234567 }, { "1,000.00", 1000 }, { "1000000000", 1000000000 }, { "\u30005\u3000", 5 },
   };
   static const char *bad[] = {
     "", "   ", "abc", "12.5", "1e3", "0x10", "1000000001", "99999999999999999999999",
-    "-", "1,2,", ",12", "12-", "１２", "1 2",
+    "-", "1,2,", ",12", "12-", "１２", "1 2", "1,2", "12,34", "1234,567", "1,2345",
+    "1,234,5", "1,,234",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
@@ -508,6 +554,8 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/parse/basic", test_parse_basic);
   g_test_add_func ("/csv/parse/line-numbers", test_parse_line_numbers);
   g_test_add_func ("/csv/parse/empty", test_parse_empty);
+  g_test_add_func ("/csv/parse/tsv", test_parse_tsv);
+  g_test_add_func ("/csv/parse/utf16", test_parse_utf16);
   g_test_add_func ("/csv/parse/errors", test_parse_errors);
   g_test_add_func ("/csv/parse/gb18030", test_gb18030);
   g_test_add_func ("/csv/columns", test_columns);

@@ -988,6 +988,23 @@ test_admin (void)
   assert_error (bad, "invalid_request");
   assert_error (dup, "conflict");
   assert_error (badref, "invalid_reference");
+  {
+    g_autoptr(JsonNode) ok = req ("PUT", "/api/v1/admin/rebate-policies/rp-x", admin,
+                                  "{\"level\":\"regional\",\"period\":\"2029-Q1\",\"tiers\":"
+                                  "[{\"threshold_fen\":100,\"rate_bp\":100},"
+                                  "{\"threshold_fen\":200,\"rate_bp\":200}]}", 200);
+    g_autoptr(JsonNode) down = req ("PUT", "/api/v1/admin/rebate-policies/rp-y", admin,
+                                    "{\"level\":\"regional\",\"period\":\"2029-Q2\",\"tiers\":"
+                                    "[{\"threshold_fen\":200,\"rate_bp\":100},"
+                                    "{\"threshold_fen\":100,\"rate_bp\":200}]}", 400);
+    g_autoptr(JsonNode) quarter = req ("PUT", "/api/v1/admin/rebate-policies/rp-z", admin,
+                                       "{\"level\":\"regional\",\"period\":\"2029-Q5\","
+                                       "\"tiers\":[{\"threshold_fen\":1,\"rate_bp\":1}]}", 400);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (ok), "tiers")), ==, 2);
+    assert_error (down, "invalid_request");
+    assert_error (quarter, "invalid_request");
+  }
   g_assert_cmpstr (json_object_get_string_member (obj (p), "mnemonic"), ==, "XPXYY");
   g_assert_true (g_str_has_prefix (json_object_get_string_member (obj (pay), "id"), "pay-"));
   (void) price;

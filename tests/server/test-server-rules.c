@@ -46,8 +46,8 @@ static void
 test_rebate (void)
 {
   const char *tiers = "[{\"threshold_fen\":1000,\"rate_bp\":100},"
-                      "{\"threshold_fen\":5000,\"rate_bp\":300},"
-                      "{\"threshold_fen\":2000,\"rate_bp\":200}]";
+                      "{\"threshold_fen\":2000,\"rate_bp\":200},"
+                      "{\"threshold_fen\":5000,\"rate_bp\":300}]";
   g_autoptr(GError) error = NULL;
   gint64 r = -1;
 
@@ -58,10 +58,17 @@ test_rebate (void)
   g_assert_true (qd_server_rules_rebate (tiers, 2500, &r, &error));
   g_assert_cmpint (r, ==, 50);
   g_assert_true (qd_server_rules_rebate (tiers, 10001, &r, &error));
-  g_assert_cmpint (r, ==, 300);  /* rounded down */
-  g_assert_true (qd_server_rules_rebate ("[]", 10001, &r, &error));
-  g_assert_cmpint (r, ==, 0);
+  g_assert_cmpint (r, ==, 300);  /* 300.03 */
+  g_assert_true (qd_server_rules_rebate (tiers, 10050, &r, &error));
+  g_assert_cmpint (r, ==, 302);  /* 301.5 rounds half up (core's rule) */
   g_assert_no_error (error);
+
+  /* Not a policy: no tier, thresholds not increasing. */
+  g_assert_false (qd_server_rules_rebate ("[]", 10001, &r, &error));
+  g_clear_error (&error);
+  g_assert_false (qd_server_rules_rebate ("[{\"threshold_fen\":5,\"rate_bp\":1},"
+                                          "{\"threshold_fen\":5,\"rate_bp\":2}]", 1, &r, &error));
+  g_clear_error (&error);
 
   g_assert_false (qd_server_rules_rebate ("{", 1, &r, &error));
   g_assert_nonnull (error);

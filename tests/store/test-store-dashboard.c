@@ -505,6 +505,62 @@ test_bulk_lifecycle (Fixture       *f,
   check_summaries (f->store);
 }
 
+/* The app reads while the sync engine (another connection) fills: the reader must not end
+ * the fill under it; the filler's own reader, or the end of the sync, does. */
+static void
+test_bulk_other_connection (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) changes = generate ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdStore) app = qd_store_open (f->path, &error);
+  QdProductQuery query = { .text = "维生素", .limit = 100 };
+  g_autoptr(GArray) found = NULL;
+
+  g_assert_no_error (error);
+  apply_all (f->store, changes, 500);
+
+  found = qd_store_search_rowids (app, &query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 0);   /* the partial cache, not yet indexed */
+  g_assert_true (qd_store_is_bulk_pending (app));
+  /* The other pages work on the partial cache, without the indexes the fill dropped. */
+  {
+    QdOrderQuery orders_query = { .text = "SO-0001", .dealer_id = "d01", .limit = 50 };
+    QdManagerDashboardQuery manager_query = { .today = TODAY };
+    g_autoptr(GPtrArray) orders = qd_store_list_orders (app, &orders_query, &error);
+    g_autoptr(QdManagerDashboard) dash = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (orders->len, >, 0);
+    dash = qd_store_manager_dashboard (app, &manager_query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (dash->n_dealers, ==, N_DEALERS);
+    g_assert_true (qd_store_is_bulk_pending (app));
+  }
+
+  qd_store_set_last_sync (f->store, 1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&found, g_array_unref);
+  found = qd_store_search_rowids (app, &query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, N_PRODUCTS);
+
+  /* A fill stopped long ago (its mark more than a minute old): the reader ends it. */
+  qd_store_reset_feed (f->store, &error);
+  g_assert_no_error (error);
+  apply_all (f->store, changes, 500);
+  qd_store_set_meta (f->store, "bulk_fill", "1000", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&found, g_array_unref);
+  found = qd_store_search_rowids (app, &query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, N_PRODUCTS);
+  g_assert_false (qd_store_is_bulk_pending (f->store));
+  check_summaries (app);
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
 static void
 test_summaries_follow_changes (Fixture       *f,
                                gconstpointer  data)
@@ -919,6 +975,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/store/dashboard/bulk-fill-equals-incremental", test_bulk_fill_equals_incremental);
   ADD ("/store/dashboard/bulk-lifecycle", test_bulk_lifecycle);
+  ADD ("/store/dashboard/bulk-other-connection", test_bulk_other_connection);
   ADD ("/store/dashboard/summaries-follow-changes", test_summaries_follow_changes);
   ADD ("/store/dashboard/manager", test_manager_dashboard);
   ADD ("/store/dashboard/dealer", test_dealer_dashboard);

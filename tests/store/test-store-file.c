@@ -49,6 +49,15 @@ test_migrate_from_v1 (void)
                 "('local-1', 'queued', '2026-11-01T00:00:00Z', 1)");
   exec_raw (db, "INSERT INTO outbox (id, type, entity_id, payload, created_at) VALUES "
                 "('m1', 'order.submit', 'local-1', '{}', '2026-11-01T00:00:00Z')");
+  /* Server orders: two purchases of one day and one not yet shipped. */
+  exec_raw (db, "INSERT INTO orders (id, dealer_id, status, created_at, total_fen) VALUES "
+                "('o1', 'd1', 'shipped', '2026-10-03T08:00:00Z', 1500), "
+                "('o2', 'd1', 'completed', '2026-10-03T09:00:00Z', 2000), "
+                "('o3', 'd1', 'submitted', '2026-10-04T09:00:00Z', 7000)");
+  exec_raw (db, "INSERT INTO order_lines (order_id, position, product_id, qty, unit_price_fen, "
+                "total_fen) VALUES ('o1', 0, 'p1', 1, 1500, 1500), "
+                "('o2', 0, 'p2', 1, 2000, 2000), ('o3', 0, 'p2', 1, 7000, 7000)");
+  exec_raw (db, "UPDATE products SET category = '保健品' WHERE id = 'p1'");
   exec_raw (db, "INSERT INTO sync_meta (key, value) VALUES ('cursor', 'old-cursor')");
   exec_raw (db, "COMMIT");
   sqlite3_close (db);
@@ -67,9 +76,19 @@ test_migrate_from_v1 (void)
   abbr = sql_text (store, "SELECT abbr || ' ' || sku_key FROM products WHERE id = 'p2'");
   g_assert_cmpstr (abbr, ==, "amxl amx-250");
 
+  /* The dashboards' summaries were computed from the orders already cached. */
+  g_assert_cmpint (sql_int (store, "SELECT amount_fen * 10 + orders FROM purchases_daily "
+                                   "WHERE dealer_id = 'd1' AND day = '2026-10-03'"), ==, 35002);
+  g_assert_cmpint (sql_int (store, "SELECT count (*) FROM purchases_daily"), ==, 1);
+  g_assert_cmpint (sql_int (store, "SELECT amount_fen FROM purchases_category_monthly "
+                                   "WHERE month = '2026-10' AND category = '保健品'"), ==, 1500);
+  g_assert_cmpint (sql_int (store, "SELECT amount_fen FROM purchases_category_monthly "
+                                   "WHERE month = '2026-10' AND category = ''"), ==, 2000);
+
   /* Local work and the cursor survived. */
   g_assert_cmpuint (qd_store_outbox_count (store, QD_OUTBOX_PENDING), ==, 1);
   g_assert_cmpint (sql_int (store, "SELECT count(*) FROM orders WHERE is_local = 1"), ==, 1);
+  g_assert_false (qd_store_is_bulk_pending (store));
   g_free (abbr);
   abbr = qd_store_dup_cursor (store);
   g_assert_cmpstr (abbr, ==, "old-cursor");

@@ -454,6 +454,8 @@ serve (Peer              *peer,
   else
     error_body (&a, 404, "not_found", "No such path.");
   g_mutex_unlock (&peer->lock);
+  /* A test may be waiting in its main loop for this request to show up in the log. */
+  g_main_context_wakeup (NULL);
 
   if (a.fault == FAULT_CUT_AFTER)
     goto out;

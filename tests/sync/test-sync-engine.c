@@ -14,6 +14,8 @@
 
 #include <glib/gstdio.h>
 
+#include <libsoup/soup.h>
+
 #include "qd-sync-engine.h"
 #include "sync-peer.h"
 
@@ -107,6 +109,24 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (path, name, NULL);
+
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (path);
+}
+
+static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -121,18 +141,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->creds);
   g_assert_finalize_object (f->store);
   peer_free (f->peer);
-  {
-    g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (f->dir, name, NULL);
-
-        g_unlink (p);
-      }
-  }
-  g_rmdir (f->dir);
+  remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -812,6 +821,102 @@ test_auto_sync (Fixture       *f,
   assert_synced (f);
 }
 
+/* TLS is verified; a private deployment's CA file makes its certificate trusted. */
+static void
+tls_session_cb (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           data)
+{
+  static const char answer[] =
+    "{\"token\":\"tls-token\",\"expires_at\":\"2030-01-01T00:00:00Z\",\"user\":{\"id\":\"u1\","
+    "\"name\":\"x\",\"role\":\"dealer\",\"dealer_id\":\"d1\",\"region_ids\":[]}}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, answer,
+                                    strlen (answer));
+}
+
+static gboolean
+login_with_ca (const char  *data_dir,
+               const char  *url,
+               const char  *user,
+               const char  *ca_file,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  qd_sync_login_async (data_dir, url, user, "pw", ca_file, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return qd_sync_login_finish (result, error);
+}
+
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(QdCredentials) creds = NULL;
+  g_autofree char *crt = g_test_build_filename (G_TEST_DIST, "sync", "data", "test-server.crt", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "sync", "data", "test-server.key", NULL);
+  g_autofree char *data_dir = g_build_filename (f->dir, "tls", NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *user = g_strdup_printf ("tls-%s", strrchr (f->dir, '-') + 1);
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+  cert = g_tls_certificate_new_from_files (crt, key, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", cert, NULL);
+  soup_server_add_handler (server, "/api/v1/session", tls_session_cb, NULL, NULL);
+  /* Our own listening socket: soup_server_listen_local() of libsoup 3.2 leaks the local
+   * address it looks up. */
+  {
+    g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_assert_no_error (error);
+    g_socket_bind (sock, any, TRUE, &error);
+    g_assert_no_error (error);
+    g_socket_listen (sock, &error);
+    g_assert_no_error (error);
+    bound = g_socket_get_local_address (sock, &error);
+    g_assert_no_error (error);
+    url = g_strdup_printf ("https://127.0.0.1:%u",
+                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+    soup_server_listen_socket (server, sock, SOUP_SERVER_LISTEN_HTTPS, &error);
+    g_assert_no_error (error);
+  }
+
+  /* Not trusted by default. */
+  g_assert_false (login_with_ca (data_dir, url, user, NULL, &error));
+  g_assert_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_TLS);
+  g_printerr ("# %s\n", error->message);
+  g_clear_error (&error);
+
+  /* A CA file that does not exist is a clear error too. */
+  g_assert_false (login_with_ca (data_dir, url, user, "/nonexistent/ca.pem", &error));
+  g_assert_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_TLS);
+  g_clear_error (&error);
+
+  /* Trusted with the deployment's CA (here the self-signed certificate itself). */
+  g_assert_true (login_with_ca (data_dir, url, user, crt, &error));
+  g_assert_no_error (error);
+  creds = qd_credentials_new (url, user);
+  qd_credentials_clear_sync (creds, NULL, &error);
+  g_assert_no_error (error);
+}
+
 static const HostileCase cases[] = {
   { "/api/v1/changes", FAULT_TRUNCATED, 1, QD_SYNC_ERROR_PROTOCOL },
   { "/api/v1/changes", FAULT_WRONG_TYPES, 1, QD_SYNC_ERROR_PROTOCOL },
@@ -855,6 +960,7 @@ main (int   argc,
   ADD ("/sync/server-down", test_server_down);
   ADD ("/sync/cancel", test_cancel);
   ADD ("/sync/auto-sync", test_auto_sync);
+  ADD ("/sync/tls", test_tls);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/sync/hostile/%s/%s",
