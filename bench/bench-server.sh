@@ -10,6 +10,7 @@
 #   poll with 64 clients (p99), and the server's peak RSS (VmHWM).
 # Every figure is also a line "figure: what | value | unit" for tools/run-bench.sh.
 # Durations: BENCH_SECONDS (default 10). Scale: BENCH_PRODUCTS, BENCH_LINES.
+# BENCH_WRITES_ONLY=1 stops after the write part (to compare write changes quickly).
 set -euo pipefail
 
 bin=${1:?usage: bench-server.sh QUDAO_SERVER [DATA_DIR]}
@@ -110,6 +111,7 @@ figure "order.submit, batches of 100, 8 connections" \
 figure "order.submit, batches of 100: rejected or failed" "$(field "$out" rejected_or_failed)" "requests"
 figure "peak RSS of the server (writes)" "$(( $(awk '/VmHWM/ {print $2}' /proc/$pid/status) / 1024 ))" "MiB"
 stop
+[ "${BENCH_WRITES_ONLY:-0}" = 1 ] && exit 0
 
 echo "# reads: --demo-products $products --demo-order-lines $lines"
 t0=$(date +%s.%N)

@@ -55,3 +55,28 @@ shoot shell-zh_CN-dark zh_CN prefer-dark orders
 shoot shell-zh_CN-narrow zh_CN default order 380 640
 
 ls -l "$outdir"/*.png
+
+# The month-end pages (issue 6) on a generated cache: statements, the stock report with
+# lots expiring soon and expired.
+month_store="$settings_home/month.sqlite"
+"$builddir/tests/app/make-month-store" "$month_store"
+shoot_month() { # name language scheme page [statement]
+  local name=$1 language=$2 scheme=$3 page=$4 statement=${5:-}
+  XDG_CONFIG_HOME="$settings_home" GSETTINGS_BACKEND=keyfile \
+    GSETTINGS_SCHEMA_DIR="$builddir/data" sh -c "
+      gsettings set io.github.qudao.Qudao window-width 1100 &&
+      gsettings set io.github.qudao.Qudao window-height 720"
+  env XDG_CONFIG_HOME="$settings_home" GSETTINGS_BACKEND=keyfile \
+      GSETTINGS_SCHEMA_DIR="$builddir/data" QUDAO_LOCALEDIR="$builddir/po" \
+      LANGUAGE="$language" LANG=C.UTF-8 LC_ALL=C.UTF-8 ADW_DEBUG_COLOR_SCHEME="$scheme" \
+      GTK_A11Y=none QUDAO_STORE="$month_store" \
+      QUDAO_SCREENSHOT="$outdir/$name.png" QUDAO_SCREENSHOT_PAGE="$page" \
+      ${statement:+QUDAO_SCREENSHOT_STATEMENT="$statement"} \
+      timeout 60 "$exe"
+}
+shoot_month statements-en-light en default statements st_10
+shoot_month statements-zh_CN-light zh_CN default statements st_10
+shoot_month statements-zh_CN-dark zh_CN prefer-dark statements st_09
+shoot_month stock-en-light en default stock
+shoot_month stock-zh_CN-light zh_CN default stock
+ls -l "$outdir"/statements-*.png "$outdir"/stock-*.png

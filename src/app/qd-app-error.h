@@ -14,6 +14,8 @@ G_BEGIN_DECLS
  * QdAppError:
  * @QD_APP_ERROR_INVALID_URL: a server address the user typed is not an http(s) URL
  * @QD_APP_ERROR_SCREENSHOT: the window could not be rendered or saved as a PNG
+ * @QD_APP_ERROR_EXPORT: a statement could not be exported, printed or imported
+ * @QD_APP_ERROR_STOCK: a stock report has problems (the message lists every one)
  *
  * Error codes of %QD_APP_ERROR.
  */
@@ -21,6 +23,8 @@ typedef enum
 {
   QD_APP_ERROR_INVALID_URL,
   QD_APP_ERROR_SCREENSHOT,
+  QD_APP_ERROR_EXPORT,
+  QD_APP_ERROR_STOCK,
 } QdAppError;
 
 GQuark qd_app_error_quark (void);

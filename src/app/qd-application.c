@@ -528,6 +528,9 @@ qd_application_activate (GApplication *app)
   /* The screenshot script shows an order's detail. */
   if (first && g_getenv ("QUDAO_SCREENSHOT_ORDER") != NULL)
     qd_window_show_order (QD_WINDOW (window), g_getenv ("QUDAO_SCREENSHOT_ORDER"));
+  /* … and a statement's detail. */
+  if (first && g_getenv ("QUDAO_SCREENSHOT_STATEMENT") != NULL)
+    qd_window_show_statement (QD_WINDOW (window), g_getenv ("QUDAO_SCREENSHOT_STATEMENT"));
 
   gtk_window_present (window);
 
@@ -599,11 +602,27 @@ qd_application_shutdown (GApplication *app)
 }
 
 static void
+qd_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window;
+
+  /* "qudao stock.csv" (or a second start with a file) opens the stock import preview. */
+  qd_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (n_files > 0 && QD_IS_WINDOW (window))
+    qd_window_import_stock_file (QD_WINDOW (window), files[0]);
+}
+
+static void
 qd_application_class_init (QdApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = qd_application_activate;
+  app_class->open = qd_application_open;
   app_class->startup = qd_application_startup;
   app_class->shutdown = qd_application_shutdown;
 }
@@ -623,7 +642,7 @@ qd_application_new (void)
 {
   return g_object_new (QD_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/qudao/Qudao",
                        NULL);
 }

@@ -12,6 +12,7 @@
 #include "qd-orders-page.h"
 #include "qd-statements-page.h"
 #include "qd-stock-page.h"
+#include "qd-sync-centre.h"
 #include "qd-sync-indicator.h"
 #include "qd-window.h"
 
@@ -27,10 +28,14 @@ struct _QdWindow
   QdOrderPage *order_page;
   QdOrdersPage *orders_page;
   QdDashboardPage *dashboard_page;
+  QdStatementsPage *statements_page;
+  QdStockPage *stock_page;
   QdSyncIndicator *sync_indicator;
   AdwToastOverlay *toast_overlay;
 
   /* owned */
+  QdStore *store;
+  QdSyncCentre *sync_centre;  /* weak: the open sync centre, if any */
   QdSyncEngine *engine;
   GSignalGroup *engine_signals;
   guint last_rejected;
@@ -165,6 +170,13 @@ qd_window_dispose (GObject *object)
     g_signal_group_set_target (self->engine_signals, NULL);
   g_clear_object (&self->engine_signals);
   g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  if (self->sync_centre != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->sync_centre), (gpointer *) &self->sync_centre);
+      gtk_window_destroy (GTK_WINDOW (self->sync_centre));
+      self->sync_centre = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
 
   G_OBJECT_CLASS (qd_window_parent_class)->dispose (object);
@@ -207,6 +219,8 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, order_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, orders_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, statements_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, stock_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, title_visible_changed_cb);
@@ -301,12 +315,67 @@ entities_changed_cb (QdWindow *self,
     qd_order_page_reload (self->order_page);
   if (kinds & (QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_PRODUCT))
     qd_orders_page_reload (self->orders_page);
-  /* The dashboard is about nearly everything in the cache; it rebuilds in a few ms. */
+  /* The dashboard is about nearly everything in the cache (its rebuild: docs/performance.md). */
   if (kinds & (QD_ENTITY_KIND_DEALER | QD_ENTITY_KIND_PRODUCT | QD_ENTITY_KIND_ORDER
                | QD_ENTITY_KIND_STOCK_REPORT | QD_ENTITY_KIND_STATEMENT
                | QD_ENTITY_KIND_PAYMENT | QD_ENTITY_KIND_TARGET
                | QD_ENTITY_KIND_REBATE_POLICY | QD_ENTITY_KIND_OUTBOX))
     qd_dashboard_page_reload (self->dashboard_page);
+  if (kinds & (QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_DEALER))
+    qd_statements_page_reload (self->statements_page);
+  if (kinds & (QD_ENTITY_KIND_STOCK_REPORT | QD_ENTITY_KIND_OUTBOX))
+    qd_stock_page_reload_history (self->stock_page);
+  if (self->sync_centre != NULL)
+    qd_sync_centre_reload (self->sync_centre);
+}
+
+static void
+sync_centre_edit_cb (QdWindow   *self,
+                     const char *type,
+                     const char *entity_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Edit opens what the rejected change was about, where it can be corrected. */
+  if (g_strcmp0 (type, "order.submit") == 0)
+    fill_cart_from_order (self, entity_id, TRUE);
+  else if (g_strcmp0 (type, "stock_report.submit") == 0)
+    {
+      if (qd_stock_page_load_report (self->stock_page, entity_id, &error))
+        qd_window_set_page (self, "stock");
+      else
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    }
+  else if (g_str_has_prefix (type, "statement."))
+    {
+      if (qd_statements_page_show_statement (self->statements_page, entity_id))
+        qd_window_set_page (self, "statements");
+    }
+  else if (g_str_has_prefix (type, "order."))
+    qd_window_set_page (self, "orders");
+  if (self->sync_centre != NULL)
+    gtk_window_close (GTK_WINDOW (self->sync_centre));
+}
+
+static void
+show_sync_centre_activated_cb (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  QdWindow *self = QD_WINDOW (user_data);
+
+  if (self->sync_centre == NULL)
+    {
+      self->sync_centre = qd_sync_centre_new (GTK_WINDOW (self), self->store);
+      g_object_add_weak_pointer (G_OBJECT (self->sync_centre), (gpointer *) &self->sync_centre);
+      g_signal_connect_object (self->sync_centre, "edit", G_CALLBACK (sync_centre_edit_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sync_centre, "retry", G_CALLBACK (local_change_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  else
+    qd_sync_centre_reload (self->sync_centre);
+  gtk_window_present (GTK_WINDOW (self->sync_centre));
 }
 
 static void
@@ -330,6 +399,7 @@ rejected_count_changed_cb (QdWindow *self)
 static const GActionEntry sync_entries[] = {
   { "sync-now", sync_now_activated_cb },
   { "show-rejected", show_rejected_activated_cb },
+  { "show-sync-centre", show_sync_centre_activated_cb },
 };
 
 /**
@@ -403,6 +473,10 @@ qd_window_init (QdWindow *self)
   g_signal_connect_object (self->orders_page, "order-changed", G_CALLBACK (local_change_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (qd_order_page_get_cart_pane (self->order_page), "order-queued",
+                           G_CALLBACK (local_change_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->statements_page, "statement-changed",
+                           G_CALLBACK (local_change_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stock_page, "report-queued",
                            G_CALLBACK (local_change_cb), self, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), sync_entries,
@@ -565,6 +639,58 @@ qd_window_set_store (QdWindow *self,
   qd_order_page_set_store (self->order_page, store);
   qd_orders_page_set_store (self->orders_page, store);
   qd_dashboard_page_set_store (self->dashboard_page, store);
+  qd_statements_page_set_store (self->statements_page, store);
+  qd_stock_page_set_store (self->stock_page, store);
+  g_set_object (&self->store, store);
+}
+
+/**
+ * qd_window_show_statement:
+ * @self: a #QdWindow
+ * @statement_id: a statement in the cache
+ *
+ * Shows the Statements page with the detail of @statement_id.
+ */
+void
+qd_window_show_statement (QdWindow   *self,
+                          const char *statement_id)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (statement_id != NULL);
+
+  qd_window_set_page (self, "statements");
+  qd_statements_page_show_statement (self->statements_page, statement_id);
+}
+
+/**
+ * qd_window_import_stock_file:
+ * @self: a #QdWindow
+ * @file: a stock CSV
+ *
+ * Shows the Stock page with the import preview of @file ("qudao stock.csv").
+ */
+void
+qd_window_import_stock_file (QdWindow *self,
+                             GFile    *file)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  qd_window_set_page (self, "stock");
+  qd_stock_page_import_file (self->stock_page, file);
+}
+
+/**
+ * qd_window_get_sync_centre:
+ * @self: a #QdWindow
+ *
+ * Returns: (transfer none) (nullable): the sync centre when it is open
+ */
+QdSyncCentre *
+qd_window_get_sync_centre (QdWindow *self)
+{
+  g_return_val_if_fail (QD_IS_WINDOW (self), NULL);
+  return self->sync_centre;
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include "qd-application.h"
 #include "qd-store.h"
+#include "qd-sync-centre.h"
 #include "qd-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,11 @@ void          qd_window_set_store       (QdWindow      *self,
                                          QdStore       *store);
 void          qd_window_set_sync_engine (QdWindow      *self,
                                          QdSyncEngine  *engine);
+void          qd_window_show_statement  (QdWindow      *self,
+                                         const char    *statement_id);
+void          qd_window_import_stock_file (QdWindow    *self,
+                                           GFile       *file);
+QdSyncCentre *qd_window_get_sync_centre (QdWindow     *self);
 void          qd_window_add_toast       (QdWindow      *self,
                                          AdwToast      *toast);
 void          qd_window_show_order      (QdWindow      *self,

@@ -103,18 +103,20 @@ feed_read (QdServerRequest *req)
   guint count = 0;
   gint64 next = 0;
   gboolean has_more = FALSE;
+  gint64 head = 0;
 
   g_string_append (out, "{\"changes\":[");
   if (!qd_server_storage_read_changes (req->storage, req->user, f->since, f->limit, out,
-                                       &count, &next, &has_more, &error))
+                                       &count, &next, &has_more, &head,
+                                       &error))
     {
       g_string_free (out, TRUE);
       req->failure = g_steal_pointer (&error);
       return;
     }
   cursor = cursor_encode (req->server->secret, req->user->id, next);
-  g_string_append_printf (out, "],\"cursor\":\"%s\",\"has_more\":%s}", cursor,
-                          has_more ? "true" : "false");
+  g_string_append_printf (out, "],\"cursor\":\"%s\",\"has_more\":%s,\"head_seq\":%"
+                          G_GINT64_FORMAT "}", cursor, has_more ? "true" : "false", head);
 
   req->status = SOUP_STATUS_OK;
   req->answer = g_string_free_to_bytes (out);

@@ -322,7 +322,7 @@ apply_order_submit (Apply       *a,
 
   STORAGE_OK (qd_server_txn_insert_order (a->txn, &order, error));
   STORAGE_OK (qd_server_txn_add_open_orders (a->txn, dealer.id, total, error));
-  STORAGE_OK (qd_server_txn_log (a->txn, QD_SERVER_ENTITY_DEALER, dealer.id, error));
+  STORAGE_OK (qd_server_txn_log_at_commit (a->txn, QD_SERVER_ENTITY_DEALER, dealer.id, error));
   a->extra = g_strdup_printf ("\"repriced\":%s",
                               s->has_expected_total && s->expected_total_fen != total
                               ? "true" : "false");
@@ -408,7 +408,8 @@ apply_order_cancel (Apply       *a,
   a->comment = g_strdup (c->reason);
   STORAGE_OK (qd_server_txn_set_order_status (a->txn, order.id, "cancelled", NULL, error));
   STORAGE_OK (qd_server_txn_add_open_orders (a->txn, order.dealer_id, -order.total_fen, error));
-  STORAGE_OK (qd_server_txn_log (a->txn, QD_SERVER_ENTITY_DEALER, order.dealer_id, error));
+  STORAGE_OK (qd_server_txn_log_at_commit (a->txn, QD_SERVER_ENTITY_DEALER, order.dealer_id,
+                                           error));
   return set_changed (a, QD_SERVER_ENTITY_ORDER, order.id, error);
 }
 
@@ -438,7 +439,8 @@ apply_order_review (Apply       *a,
     {
       STORAGE_OK (qd_server_txn_add_open_orders (a->txn, order.dealer_id, -order.total_fen,
                                                  error));
-      STORAGE_OK (qd_server_txn_log (a->txn, QD_SERVER_ENTITY_DEALER, order.dealer_id, error));
+      STORAGE_OK (qd_server_txn_log_at_commit (a->txn, QD_SERVER_ENTITY_DEALER, order.dealer_id,
+                                           error));
     }
   return set_changed (a, QD_SERVER_ENTITY_ORDER, order.id, error);
 }

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qd-enum-types.h"
@@ -47,7 +48,18 @@ struct _QdServerTxn
   QdServerStorage *storage;
   Conn            *conn;
   gboolean         bulk;  /* a bulk load: derived tables are rebuilt at the end */
+  /* "entity\x1fid" → NULL: entities to log just before COMMIT (qd_server_txn_log_at_commit) */
+  GHashTable      *log_at_commit;
 };
+
+static void
+txn_free (QdServerTxn *txn)
+{
+  g_clear_pointer (&txn->log_at_commit, g_hash_table_unref);
+  g_free (txn);
+}
+
+static gboolean flush_log_at_commit (QdServerTxn *txn, GError **error);
 
 /* ---------------------------------------------------------------------------------- */
 /* SQL                                                                                  */
@@ -81,6 +93,10 @@ static const char SQL_FEED_DEALER[] =
 static const char SQL_FEED_MANAGER[] =
   FEED_COLUMNS "WHERE seq > ?1 AND (dealer_id IS NULL OR region_id IN "
   "(SELECT region_id FROM user_regions WHERE user_id = ?3)) ORDER BY seq LIMIT ?2";
+/* Must match the index of migration 001 (the bulk load drops and rebuilds it). */
+static const char SQL_DROP_CHANGES_INDEX[] = "DROP INDEX changes_by_entity";
+static const char SQL_CREATE_CHANGES_INDEX[] =
+  "CREATE UNIQUE INDEX changes_by_entity ON changes (entity, entity_id)";
 static const char SQL_MAX_SEQ[] = "SELECT coalesce(max(seq), 0) FROM changes";
 
 #define ENTITY_COLUMNS "SELECT data FROM changes WHERE entity = ?1 AND entity_id = ?2 " \
@@ -1131,12 +1147,14 @@ qd_server_storage_read_changes (QdServerStorage    *storage,
                                 guint              *out_count,
                                 gint64             *out_cursor_seq,
                                 gboolean           *out_has_more,
+                                gint64             *out_head_seq,
                                 GError            **error)
 {
   Conn *conn = reader (storage, error);
   sqlite3_stmt *stmt;
   guint count = 0;
   gint64 last = since;
+  gint64 head = 0;
   gboolean has_more = FALSE;
   int rc;
 
@@ -1186,25 +1204,29 @@ qd_server_storage_read_changes (QdServerStorage    *storage,
       goto fail;
     }
 
-  /* At the end of the caller's view the cursor jumps to the newest seq of the snapshot,
-   * so that the next incremental poll scans nothing the caller cannot see. Everything up
-   * to it is committed (the snapshot), so no change is ever skipped. */
-  if (!has_more)
-    {
-      gboolean found;
+  /* The global head, read in the same snapshot as the page: max(seq) is one lookup at the
+   * end of the primary key, where the head of the caller's scope would cost a scan. It is
+   * the client's progress total (cursor seqs are global too) and, at the end of the
+   * caller's view, where the cursor jumps so that the next incremental poll scans nothing
+   * the caller cannot see. Everything up to it is committed (the snapshot), so no change
+   * is ever skipped. */
+  {
+    gboolean found;
 
-      stmt = prep (conn, SQL_MAX_SEQ, error);
-      if (stmt == NULL || !step_row (conn, stmt, &found, "cannot read the feed end", error))
-        goto fail;
-      if (found)
-        last = MAX (last, sqlite3_column_int64 (stmt, 0));
-      sqlite3_reset (stmt);
-    }
+    stmt = prep (conn, SQL_MAX_SEQ, error);
+    if (stmt == NULL || !step_row (conn, stmt, &found, "cannot read the feed end", error))
+      goto fail;
+    head = found ? sqlite3_column_int64 (stmt, 0) : 0;
+    sqlite3_reset (stmt);
+  }
+  if (!has_more)
+    last = MAX (last, head);
 
   exec (conn, "COMMIT", NULL);
   *out_count = count;
   *out_cursor_seq = last;
   *out_has_more = has_more;
+  *out_head_seq = MAX (head, last);
   return TRUE;
 
 fail:
@@ -1368,12 +1390,12 @@ qd_server_txn_commit (QdServerTxn  *txn,
 
   g_return_val_if_fail (txn != NULL, FALSE);
 
-  ok = exec (txn->conn, "COMMIT", error);
+  ok = flush_log_at_commit (txn, error) && exec (txn->conn, "COMMIT", error);
   if (!ok)
     exec (txn->conn, "ROLLBACK", NULL);
   if (txn->bulk)
     exec (txn->conn, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
-  g_free (txn);
+  txn_free (txn);
   return ok;
 }
 
@@ -1385,7 +1407,7 @@ qd_server_txn_rollback (QdServerTxn *txn)
   exec (txn->conn, "ROLLBACK", NULL);
   if (txn->bulk)
     exec (txn->conn, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
-  g_free (txn);
+  txn_free (txn);
 }
 
 gboolean
@@ -2290,6 +2312,59 @@ qd_server_txn_log (QdServerTxn     *txn,
 }
 
 gboolean
+qd_server_txn_log_at_commit (QdServerTxn     *txn,
+                             QdServerEntity   entity,
+                             const char      *id,
+                             GError         **error)
+{
+  g_return_val_if_fail (entity < QD_SERVER_N_ENTITIES, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (entities[entity].log_one == NULL)
+    return TRUE;
+  if (txn->log_at_commit == NULL)
+    txn->log_at_commit = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Ids are UUIDs or short keys: the unit separator never occurs in them. */
+  g_hash_table_add (txn->log_at_commit, g_strdup_printf ("%u\x1f%s", entity, id));
+  return TRUE;
+}
+
+static int
+compare_keys (const void *a,
+              const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Logs what was deferred, in a stable order (sorted keys), in the transaction itself:
+ * the entities' rows hold their final state of the transaction. A savepoint rolled back
+ * after asking may leave an entity here that did not change: logging it again only gives
+ * its unchanged feed object a new seq. */
+static gboolean
+flush_log_at_commit (QdServerTxn  *txn,
+                     GError      **error)
+{
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  if (txn->log_at_commit == NULL || g_hash_table_size (txn->log_at_commit) == 0)
+    return TRUE;
+  keys = g_hash_table_get_keys_as_array (txn->log_at_commit, &n);
+  qsort (keys, n, sizeof (gpointer), compare_keys);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *key = keys[i];
+      const char *sep = strchr (key, '\x1f');
+      guint entity = (guint) g_ascii_strtoull (key, NULL, 10);
+
+      if (!qd_server_txn_log (txn, (QdServerEntity) entity, sep + 1, error))
+        return FALSE;
+    }
+  g_hash_table_remove_all (txn->log_at_commit);
+  return TRUE;
+}
+
+gboolean
 qd_server_txn_log_all (QdServerTxn  *txn,
                        GError      **error)
 {
@@ -2301,9 +2376,17 @@ qd_server_txn_log_all (QdServerTxn  *txn,
     QD_SERVER_ENTITY_STATEMENT,
   };
 
+  /* Without its (entity, entity_id) index the log is appended to; building the index once
+   * afterwards sorts it instead of inserting a million keys at random places. The log
+   * is written only here during a bulk load, so there is nothing to replace, and if
+   * there were, the unique index would refuse to build and the load would fail. */
+  if (txn->bulk && !exec (txn->conn, SQL_DROP_CHANGES_INDEX, error))
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     if (!exec (txn->conn, entities[order[i]].log_all, error))
       return FALSE;
+  if (txn->bulk && !exec (txn->conn, SQL_CREATE_CHANGES_INDEX, error))
+    return FALSE;
   return exec (txn->conn, SQL_REBUILD_HISTORY, error);
 }
 

@@ -191,7 +191,8 @@ QdServerUser    *qd_server_storage_find_session  (QdServerStorage   *storage,
                                                   gint64            *out_expires_at,
                                                   GError           **error);
 /* Appends the feed objects after @since (comma separated, no brackets) to @out.
- * *out_cursor_seq is where the next page starts. */
+ * *out_cursor_seq is where the next page starts; *out_head_seq is the newest seq of the
+ * whole log (not only of the caller's scope) in the page's snapshot. */
 gboolean         qd_server_storage_read_changes  (QdServerStorage   *storage,
                                                   const QdServerUser *user,
                                                   gint64             since,
@@ -200,6 +201,7 @@ gboolean         qd_server_storage_read_changes  (QdServerStorage   *storage,
                                                   guint             *out_count,
                                                   gint64            *out_cursor_seq,
                                                   gboolean          *out_has_more,
+                                                  gint64            *out_head_seq,
                                                   GError           **error);
 /* The oldest cursor still served: cursors below it get 410. */
 gint64           qd_server_storage_get_horizon   (QdServerStorage   *storage);
@@ -415,6 +417,13 @@ gboolean         qd_server_txn_put_row           (QdServerTxn       *txn,
 /* The change log: renders the entity's current row into its feed object and gives it the
  * next seq (replacing its older change). */
 gboolean         qd_server_txn_log               (QdServerTxn       *txn,
+                                                  QdServerEntity     entity,
+                                                  const char        *id,
+                                                  GError           **error);
+/* The same, deferred to the commit of the transaction and done once per entity however
+ * often it is asked for: for the dealer record, which every order of a write batch
+ * changes (its open orders), so that a batch renders and re-logs it once, not per order. */
+gboolean         qd_server_txn_log_at_commit     (QdServerTxn       *txn,
                                                   QdServerEntity     entity,
                                                   const char        *id,
                                                   GError           **error);

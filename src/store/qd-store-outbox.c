@@ -810,3 +810,57 @@ qd_store_outbox_end_results (QdStore   *self,
     }
   return _qd_store_commit (self, error);
 }
+
+/**
+ * qd_store_add_audit_note:
+ * @action: what the user did ("discard")
+ * @item: the outbox row concerned
+ * @error: return location for a #GError
+ *
+ * Appends a line to the account's local audit log, `<cache>.audit.log` beside the cache
+ * file: UTC time, action, mutation type, entity, mutation id and the server's reason, tab
+ * separated. Discarding a rejected change removes it from the outbox for good; the note
+ * keeps what was thrown away and why, for the dealer and for support.
+ */
+gboolean
+qd_store_add_audit_note (QdStore            *self,
+                         const char         *action,
+                         const QdOutboxItem *item,
+                         GError            **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format_iso8601 (now);
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  const char *fields[5];
+
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (action != NULL, FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  fields[0] = item->type;
+  fields[1] = item->entity_id;
+  fields[2] = item->id;
+  fields[3] = item->reject_code;
+  fields[4] = item->reject_message;
+  g_string_append_printf (line, "%s\t%s", stamp, action);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_string_append_c (line, '\t');
+      /* One note per line: tabs and line breaks in a server's message become spaces. */
+      for (const char *p = fields[i] != NULL ? fields[i] : ""; *p != '\0'; p++)
+        g_string_append_c (line, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+    }
+  g_string_append_c (line, '\n');
+
+  path = g_strconcat (qd_store_get_path (self), ".audit.log", NULL);
+  file = g_file_new_for_path (path);
+  stream = g_file_append_to (file, G_FILE_CREATE_PRIVATE, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+  return g_output_stream_write_all (G_OUTPUT_STREAM (stream), line->str, line->len, NULL, NULL,
+                                    error)
+         && g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+}

@@ -375,6 +375,71 @@ qd_store_get_stock_report (QdStore     *self,
   return g_steal_pointer (&info);
 }
 
+static int
+carried_compare (gconstpointer a,
+                 gconstpointer b)
+{
+  const QdProductInfo *pa = *(QdProductInfo * const *) a;
+  const QdProductInfo *pb = *(QdProductInfo * const *) b;
+
+  return g_strcmp0 (pa->sku, pb->sku);
+}
+
+/* The products a dealer carries: every product it has ordered, and those of its latest
+ * stock report. The order_lines_product index makes the DISTINCT an index walk. */
+static const char SQL_CARRIED[] =
+  "SELECT product_id FROM order_lines GROUP BY product_id "
+  "UNION "
+  "SELECT l.product_id FROM stock_report_lines AS l WHERE l.report_id = "
+  "  (SELECT r.id FROM stock_reports AS r ORDER BY r.as_of DESC, r.rowid DESC LIMIT 1) "
+  "LIMIT ?1";
+
+/**
+ * qd_store_list_carried_products:
+ * @limit: the most products to return
+ *
+ * The products the Stock page offers a row for without a search.
+ *
+ * Returns: (transfer full) (element-type QdProductInfo): the products, by SKU; products
+ *   no longer in the catalog are left out
+ */
+GPtrArray *
+qd_store_list_carried_products (QdStore  *self,
+                                guint     limit,
+                                GError  **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) products = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
+
+  stmt = _qd_store_stmt (self, SQL_CARRIED, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, _qd_col_dup (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _qd_store_db_error (self, rc, error);
+      return NULL;
+    }
+
+  products = g_ptr_array_new_with_free_func ((GDestroyNotify) qd_product_info_free);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      QdProductInfo *info = qd_store_get_product (self, g_ptr_array_index (ids, i), NULL);
+
+      if (info != NULL)
+        g_ptr_array_add (products, info);
+    }
+  g_ptr_array_sort (products, carried_compare);
+  return g_steal_pointer (&products);
+}
+
 /* ---- statements ------------------------------------------------------------------------ */
 
 void
@@ -526,6 +591,93 @@ qd_store_get_statement (QdStore     *self,
         }
     }
   return g_steal_pointer (&info);
+}
+
+/* Orders the server has not seen yet (waiting or being sent) created before the first day
+ * of the month after the period. Dealers send no payments: those are the brand's, posted
+ * through the admin API, so orders are all that can be missing from a statement. */
+static const char SQL_PENDING_BEFORE[] =
+  "SELECT count(*) FROM outbox WHERE state IN ('pending', 'claimed') "
+  "AND type LIKE 'order.%' AND created_at < ?1";
+
+/**
+ * qd_store_count_pending_for_period:
+ * @period: a statement period, `YYYY-MM`
+ * @out_count: (out): the number of order changes created up to the end of @period that
+ *   are still waiting to be sent
+ *
+ * A statement of @period should not be confirmed while the brand has not seen every order
+ * of that period: this counts what is still in the outbox.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+qd_store_count_pending_for_period (QdStore     *self,
+                                   const char  *period,
+                                   guint       *out_count,
+                                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *next_month = NULL;
+  int year, month, rc;
+
+  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (period != NULL, FALSE);
+  g_return_val_if_fail (out_count != NULL, FALSE);
+
+  if (strlen (period) != 7 || sscanf (period, "%4d-%2d", &year, &month) != 2
+      || month < 1 || month > 12)
+    {
+      g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID,
+                   _("“%s” is not a statement period (YYYY-MM)."), period);
+      return FALSE;
+    }
+  if (month == 12)
+    next_month = g_strdup_printf ("%04d-01-01", year + 1);
+  else
+    next_month = g_strdup_printf ("%04d-%02d-01", year, month + 1);
+
+  stmt = _qd_store_stmt (self, SQL_PENDING_BEFORE, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, next_month, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_count = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _qd_store_db_error (self, rc, error);
+  return TRUE;
+}
+
+static const char SQL_DEALER_NAME[] = "SELECT name FROM dealers WHERE id = ?1";
+
+/**
+ * qd_store_dup_dealer_name:
+ * @dealer_id: a dealer id
+ *
+ * Returns: (transfer full) (nullable): the dealer's name as the brand calls it, for the
+ *   heading of a printed statement, or %NULL when the dealer is not in the cache
+ */
+char *
+qd_store_dup_dealer_name (QdStore    *self,
+                          const char *dealer_id)
+{
+  sqlite3_stmt *stmt;
+  char *name = NULL;
+
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
+
+  if (dealer_id == NULL)
+    return NULL;
+  stmt = _qd_store_stmt (self, SQL_DEALER_NAME, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, dealer_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    name = _qd_col_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return name;
 }
 
 /* ---- credit ---------------------------------------------------------------------------- */

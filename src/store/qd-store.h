@@ -82,6 +82,10 @@ gboolean    qd_store_move_aside        (const char   *path,
 const char *qd_store_get_path          (QdStore      *self);
 int         qd_store_get_schema_version (QdStore     *self);
 
+gboolean    qd_store_begin_read        (QdStore      *self,
+                                        GError      **error);
+void        qd_store_end_read          (QdStore      *self);
+
 /* ---- sync metadata ------------------------------------------------------------------ */
 
 char       *qd_store_dup_meta          (QdStore      *self,
@@ -237,6 +241,10 @@ gboolean    qd_store_outbox_end_results (QdStore      *self,
                                          GError      **error);
 gboolean    qd_store_outbox_discard     (QdStore      *self,
                                          const char   *mutation_id,
+                                         GError      **error);
+gboolean    qd_store_add_audit_note     (QdStore      *self,
+                                         const char   *action,
+                                         const QdOutboxItem *item,
                                          GError      **error);
 gboolean    qd_store_outbox_retry_now   (QdStore      *self,
                                          GError      **error);
@@ -411,6 +419,9 @@ typedef struct
   char   *expiry;
 } QdStockLineInfo;
 
+GPtrArray         *qd_store_list_carried_products (QdStore  *self,
+                                                   guint     limit,
+                                                   GError  **error);
 void               qd_stock_report_info_free (QdStockReportInfo *info);
 void               qd_stock_line_info_free   (QdStockLineInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdStockReportInfo, qd_stock_report_info_free)
@@ -456,6 +467,13 @@ QdStatementInfo *qd_store_get_statement     (QdStore     *self,
                                              const char  *id,
                                              GPtrArray  **out_lines,
                                              GError     **error);
+
+char            *qd_store_dup_dealer_name   (QdStore     *self,
+                                             const char  *dealer_id);
+gboolean         qd_store_count_pending_for_period (QdStore     *self,
+                                                    const char  *period,
+                                                    guint       *out_count,
+                                                    GError     **error);
 
 typedef struct
 {

@@ -276,6 +276,27 @@ qd_test_server_stop (QdTestServer *self)
   return ok;
 }
 
+gboolean
+qd_test_server_wait (QdTestServer *self)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (self->process != NULL, FALSE);
+
+  if (!wait_with_deadline (self->process, STOP_DEADLINE_SECONDS))
+    {
+      g_printerr ("# qudao-server did not exit within %d s; killing it\n",
+                  STOP_DEADLINE_SECONDS);
+      g_subprocess_force_exit (self->process);
+      g_subprocess_wait (self->process, NULL, NULL);
+      g_clear_object (&self->process);
+      return FALSE;
+    }
+  ok = g_subprocess_get_if_exited (self->process) && g_subprocess_get_exit_status (self->process) == 0;
+  g_clear_object (&self->process);
+  return ok;
+}
+
 void
 qd_test_server_kill (QdTestServer *self)
 {

@@ -34,6 +34,9 @@ GPid          qd_test_server_get_pid      (QdTestServer      *server);
 
 /* SIGTERM, then wait (30 s deadline, then SIGKILL). TRUE when it exited with status 0. */
 gboolean      qd_test_server_stop        (QdTestServer       *server);
+/* Waits for an exit the test caused otherwise (30 s deadline, then SIGKILL). TRUE when it
+ * exited with status 0. */
+gboolean      qd_test_server_wait        (QdTestServer       *server);
 /* SIGKILL and wait: a crash at an arbitrary instant. */
 void          qd_test_server_kill        (QdTestServer       *server);
 /* Starts it again on the same data directory with the same arguments (after stop/kill).

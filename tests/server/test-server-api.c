@@ -319,6 +319,92 @@ test_feed_incremental (void)
   g_assert_false (json_object_get_boolean_member (obj (empty), "has_more"));
 }
 
+static GHashTable *dealer1_index (void);
+
+/* One page of the caller's feed after @cursor (NULL: from the start). */
+static JsonNode *
+feed_page (const char *token,
+           const char *cursor,
+           guint       limit)
+{
+  g_autofree char *escaped = cursor ? g_uri_escape_string (cursor, NULL, TRUE) : NULL;
+  g_autofree char *path = cursor
+    ? g_strdup_printf ("/api/v1/changes?since=%s&limit=%u", escaped, limit)
+    : g_strdup_printf ("/api/v1/changes?limit=%u", limit);
+
+  return req ("GET", path, token, NULL, 200);
+}
+
+static gint64
+cursor_seq (const char *cursor)
+{
+  return g_ascii_strtoll (cursor, NULL, 10);
+}
+
+/* Every page tells the global head (the progress total of the client): at least every seq
+ * and cursor of the page, the same for every caller, and the cursor of the last page. */
+static void
+test_feed_head_seq (void)
+{
+  g_autoptr(JsonNode) admin_last = NULL;
+  g_autofree char *cursor = NULL;
+  gint64 head = -1;
+  gboolean more = TRUE;
+  guint pages = 0;
+
+  while (more)
+    {
+      g_autoptr(JsonNode) page = feed_page (dealer2, cursor, 200);
+      JsonObject *o = obj (page);
+      JsonArray *changes = json_object_get_array_member (o, "changes");
+      gint64 page_head;
+
+      g_assert_cmpuint (++pages, <, 10000);  /* bounded */
+      g_assert_true (json_object_has_member (o, "head_seq"));
+      page_head = json_object_get_int_member (o, "head_seq");
+      g_assert_cmpint (page_head, >, 0);
+      if (head >= 0)
+        g_assert_cmpint (page_head, ==, head);  /* nobody writes meanwhile */
+      head = page_head;
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (changes, i),
+                                                     "seq"), <=, head);
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (o, "cursor"));
+      g_assert_cmpint (cursor_seq (cursor), <=, head);
+      more = json_object_get_boolean_member (o, "has_more");
+    }
+  g_assert_cmpuint (pages, >, 1);
+  g_assert_cmpint (cursor_seq (cursor), ==, head);
+
+  /* The global head, not the head of dealer2's scope: an admin sees the same. */
+  admin_last = feed_page (admin, NULL, 1);
+  g_assert_cmpint (json_object_get_int_member (obj (admin_last), "head_seq"), ==, head);
+
+  /* A change dealer2 cannot see moves the head of dealer2's empty incremental poll too. */
+  {
+    g_autoptr(GHashTable) index = dealer1_index ();
+    gint64 pack = 1;
+    const char *product = find_product (index, TRUE, FALSE, &pack);
+    g_autofree char *order_id = g_uuid_string_random ();
+    g_autofree char *payload = g_strdup_printf (
+      "{\"order_id\":\"%s\",\"lines\":[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}",
+      order_id, product, pack);
+    g_autoptr(JsonNode) result = mutate (dealer1, "order.submit", payload);
+    g_autoptr(JsonNode) poll = NULL;
+    JsonObject *o;
+
+    assert_applied (result);
+    poll = feed_page (dealer2, cursor, 200);
+    o = obj (poll);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "changes")), ==, 0);
+    g_assert_false (json_object_get_boolean_member (o, "has_more"));
+    g_assert_cmpint (json_object_get_int_member (o, "head_seq"), >, head);
+    g_assert_cmpint (cursor_seq (json_object_get_string_member (o, "cursor")), ==,
+                     json_object_get_int_member (o, "head_seq"));
+  }
+}
+
 static void
 test_bad_cursor (void)
 {
@@ -1256,6 +1342,9 @@ main (int    argc,
   g_test_add_func ("/server/limits/413", test_body_too_large);
   g_test_add_func ("/server/limits/too-many-mutations", test_too_many_mutations);
   g_test_add_func ("/server/limits/malformed", test_malformed);
+  /* Last (GTest runs by path group, so a group of its own): its order of dealer1 would
+   * change what the order tests expect. */
+  g_test_add_func ("/server/feed-end/head-seq", test_feed_head_seq);
 
   rc = g_test_run ();
 

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "qd-test-server.h"
@@ -155,6 +156,141 @@ test_user_commands (void)
     g_assert_cmpuint (status, ==, 200);
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (me), "role"), ==,
                      "manager");
+  }
+}
+
+/* Expiry slides: a token used more often than its lifetime outlives it, and one left idle
+ * for its lifetime expires. With --token-ttl 4 the server renews at most every 2 s. */
+static void
+test_token_sliding (void)
+{
+  const char *args[] = { "--token-ttl", "4", SMALL_DEMO, NULL };
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, args);
+  gint64 start = g_get_monotonic_time ();
+  g_autofree char *token = qd_test_server_login (server, "dealer2", "qudao-demo");
+  gint64 deadline;
+  guint status = 0;
+  guint uses = 0;
+
+  g_assert_nonnull (token);
+  /* Used every 300 ms for three lifetimes (plus a second of rounding: the server counts
+   * whole seconds): never refused. A gap of more than 4 s here (a stalled machine) would
+   * let it expire legitimately; 300 ms leaves plenty of margin. */
+  while (g_get_monotonic_time () - start < 13 * G_USEC_PER_SEC)
+    {
+      g_autoptr(JsonNode) a = qd_test_request (server, "GET", "/api/v1/me", token, NULL, &status);
+
+      if (status != 200)
+        g_printerr ("# refused after %.1f s: %s\n",
+                    (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
+                    qd_test_error_code (a));
+      g_assert_cmpuint (status, ==, 200);
+      uses++;
+      g_usleep (300 * 1000);  /* the pace of use is the point of the test */
+    }
+  g_assert_cmpuint (uses, >, 3);
+
+  /* Idle: it expires within its lifetime (bounded wait on the server's clock). */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_usleep (5 * G_USEC_PER_SEC);
+  for (;;)
+    {
+      g_autoptr(JsonNode) a = qd_test_request (server, "GET", "/api/v1/me", token, NULL, &status);
+
+      if (status == 401)
+        {
+          g_assert_cmpstr (qd_test_error_code (a), ==, "token_expired");
+          break;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (500 * 1000);
+    }
+}
+
+static void
+exec_sql (const char *data_dir,
+          const char *sql)
+{
+  g_autofree char *path = g_build_filename (data_dir, "qudao-server.db", NULL);
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* A dealer account whose dealer is gone (an operator's edit: the API and `user add`
+ * refuse to create one) may log in and read the public catalog, but every dealer
+ * mutation is rejected as forbidden. */
+static void
+test_dealer_without_dealer (void)
+{
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
+  g_autofree char *token = NULL;
+  g_autoptr(JsonNode) feed = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *product = NULL;
+  gint64 pack = 1;
+  guint status = 0;
+  JsonArray *changes, *results;
+
+  g_assert_true (qd_test_server_stop (server));
+  exec_sql (qd_test_server_get_data_dir (server),
+            "UPDATE users SET dealer_id = NULL WHERE username = 'dealer2'");
+  g_assert_true (qd_test_server_restart (server, NULL));
+
+  token = qd_test_server_login (server, "dealer2", "qudao-demo");
+  g_assert_nonnull (token);
+  feed = qd_test_request (server, "GET", "/api/v1/changes?limit=5000", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  changes = json_object_get_array_member (json_node_get_object (feed), "changes");
+  g_assert_cmpuint (json_array_get_length (changes), >, 0);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (changes, i);
+      const char *entity = json_object_get_string_member (c, "entity");
+
+      /* Only what every dealer sees: no dealer record, order, statement, … */
+      g_assert_true (g_str_equal (entity, "region") || g_str_equal (entity, "product"));
+      if (product == NULL && g_str_equal (entity, "product") &&
+          json_object_get_boolean_member (json_object_get_object_member (c, "data"), "active"))
+        {
+          product = json_object_get_string_member (c, "id");
+          pack = json_object_get_int_member (json_object_get_object_member (c, "data"),
+                                             "pack_size");
+        }
+    }
+  g_assert_nonnull (product);
+
+  {
+    g_autofree char *m1 = g_uuid_string_random ();
+    g_autofree char *m2 = g_uuid_string_random ();
+    g_autofree char *oid = g_uuid_string_random ();
+    g_autofree char *rid = g_uuid_string_random ();
+    g_autofree char *body = g_strdup_printf (
+      "{\"mutations\":["
+      "{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":\"%s\","
+      "\"lines\":[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}},"
+      "{\"id\":\"%s\",\"type\":\"stock_report.submit\",\"payload\":{\"report_id\":\"%s\","
+      "\"as_of\":\"2020-01-01\",\"lines\":[{\"product_id\":\"%s\",\"qty\":1}]}}]}",
+      m1, oid, product, pack, m2, rid, product);
+
+    answer = qd_test_request (server, "POST", "/api/v1/mutations", token, body, &status);
+    g_assert_cmpuint (status, ==, 200);
+    results = json_object_get_array_member (json_node_get_object (answer), "results");
+    g_assert_cmpuint (json_array_get_length (results), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *r = json_array_get_object_element (results, i);
+
+        if (!g_str_equal (json_object_get_string_member (r, "status"), "rejected"))
+          g_printerr ("# result %u: %s\n", i, json_object_get_string_member (r, "status"));
+        g_assert_cmpstr (json_object_get_string_member (r, "status"), ==, "rejected");
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (r, "error"),
+                                                        "code"), ==, "forbidden");
+      }
   }
 }
 
@@ -357,6 +493,8 @@ main (int    argc,
   g_test_add_func ("/server/auth/token-expiry", test_token_expiry);
   g_test_add_func ("/server/auth/login-storm", test_login_storm);
   g_test_add_func ("/server/auth/user-commands", test_user_commands);
+  g_test_add_func ("/server/auth/token-sliding", test_token_sliding);
+  g_test_add_func ("/server/auth/dealer-without-dealer", test_dealer_without_dealer);
   g_test_add_func ("/server/config/bad", test_bad_config);
   g_test_add_func ("/server/feed/tombstones", test_tombstones);
   g_test_add_func ("/server/config/tls", test_tls);
