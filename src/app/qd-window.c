@@ -27,6 +27,7 @@ struct _QdWindow
   AdwViewSwitcherBar *switcher_bar;
   QdOrderPage *order_page;
   QdOrdersPage *orders_page;
+  QdDashboardPage *dashboard_page;
   QdStatementsPage *statements_page;
   QdStockPage *stock_page;
   QdSyncIndicator *sync_indicator;
@@ -217,6 +218,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, order_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, orders_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, statements_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, stock_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, sync_indicator);
@@ -313,6 +315,12 @@ entities_changed_cb (QdWindow *self,
     qd_order_page_reload (self->order_page);
   if (kinds & (QD_ENTITY_KIND_ORDER | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_PRODUCT))
     qd_orders_page_reload (self->orders_page);
+  /* The dashboard is about nearly everything in the cache (its rebuild: docs/performance.md). */
+  if (kinds & (QD_ENTITY_KIND_DEALER | QD_ENTITY_KIND_PRODUCT | QD_ENTITY_KIND_ORDER
+               | QD_ENTITY_KIND_STOCK_REPORT | QD_ENTITY_KIND_STATEMENT
+               | QD_ENTITY_KIND_PAYMENT | QD_ENTITY_KIND_TARGET
+               | QD_ENTITY_KIND_REBATE_POLICY | QD_ENTITY_KIND_OUTBOX))
+    qd_dashboard_page_reload (self->dashboard_page);
   if (kinds & (QD_ENTITY_KIND_STATEMENT | QD_ENTITY_KIND_OUTBOX | QD_ENTITY_KIND_DEALER))
     qd_statements_page_reload (self->statements_page);
   if (kinds & (QD_ENTITY_KIND_STOCK_REPORT | QD_ENTITY_KIND_OUTBOX))
@@ -630,6 +638,7 @@ qd_window_set_store (QdWindow *self,
 
   qd_order_page_set_store (self->order_page, store);
   qd_orders_page_set_store (self->orders_page, store);
+  qd_dashboard_page_set_store (self->dashboard_page, store);
   qd_statements_page_set_store (self->statements_page, store);
   qd_stock_page_set_store (self->stock_page, store);
   g_set_object (&self->store, store);

@@ -21,6 +21,8 @@ const char   *qd_window_get_page        (QdWindow      *self);
 void          qd_window_set_page        (QdWindow      *self,
                                          const char    *page);
 gboolean      qd_window_is_settled      (QdWindow      *self);
+void          qd_window_set_store       (QdWindow      *self,
+                                         QdStore       *store);
 gboolean      qd_window_save_screenshot (QdWindow      *self,
                                          const char    *path,
                                          GError       **error);

@@ -57,6 +57,7 @@ typedef struct
   const char *today;            /* "YYYY-MM-DD"; NULL: today in UTC */
   guint       lead_time_days;   /* 0: QD_DASHBOARD_DEFAULT_LEAD_TIME_DAYS */
   guint       safety_days;      /* 0: QD_REORDER_DEFAULT_SAFETY_DAYS */
+  gboolean    skip_stock;       /* purchases, rebate and credit only (the cart's hint) */
 } QdDealerDashboardQuery;
 
 /* One product of the dealer's latest stock report. */
@@ -95,6 +96,8 @@ typedef struct
   char              *rebate_period;   /* the current quarter, "2026-Q4" */
   char              *rebate_policy_id; /* NULL when no policy applies */
   QdRebateProgress   rebate;          /* over the quarter's purchases; zero without policy */
+  QdRebatePolicy    *rebate_policy;   /* its tiers, for progress at other amounts (the cart);
+                                       * NULL when no policy applies */
   QdCreditPosition   credit;
   char              *stock_as_of;     /* the latest stock report, NULL when none */
   GPtrArray         *stock;           /* of QdStockCoverRow, by SKU */
@@ -177,5 +180,27 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdManagerDashboard, qd_manager_dashboard_free)
 QdManagerDashboard *qd_store_manager_dashboard (QdStore                       *self,
                                                 const QdManagerDashboardQuery *query,
                                                 GError                       **error);
+
+/* ---- order review ----------------------------------------------------------------------- */
+
+/* One product of an order, with its dealer's history of it before the order: what a manager
+ * weighs when the order was held (an unusual quantity, a product never bought before). */
+typedef struct
+{
+  char   *product_id;
+  char   *sku;             /* NULL when the product is not in the cache */
+  char   *name;
+  gint64  qty;             /* in this order */
+  guint   orders_12m;      /* purchases (shipped, completed) with it in the 12 months before */
+  gint64  qty_12m;         /* their quantity of it */
+  char   *last_order_at;   /* created_at of the latest earlier purchase with it, or NULL */
+} QdProductHistory;
+
+void        qd_product_history_free        (QdProductHistory *history);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdProductHistory, qd_product_history_free)
+
+GPtrArray  *qd_store_order_product_history (QdStore     *self,
+                                            const char  *order_id,
+                                            GError     **error);
 
 G_END_DECLS

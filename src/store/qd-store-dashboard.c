@@ -296,6 +296,7 @@ qd_dealer_dashboard_free (QdDealerDashboard *dash)
   g_free (dash->today);
   g_free (dash->rebate_period);
   g_free (dash->rebate_policy_id);
+  g_clear_pointer (&dash->rebate_policy, qd_rebate_policy_free);
   g_free (dash->stock_as_of);
   g_clear_pointer (&dash->stock, g_ptr_array_unref);
   g_free (dash);
@@ -707,6 +708,7 @@ dealer_rebate (QdStore            *self,
       return FALSE;
     }
   qd_rebate_policy_progress (policy, dash->quarter.purchases_fen, &dash->rebate);
+  dash->rebate_policy = g_steal_pointer (&policy);
   return TRUE;
 }
 
@@ -801,7 +803,7 @@ qd_store_dealer_dashboard (QdStore                      *self,
 
   if (!dealer_rebate (self, dash, error)
       || !qd_store_get_credit_position (self, q.dealer_id, &dash->credit, error)
-      || !dealer_stock (self, dash, &q, &p, error))
+      || (!q.skip_stock && !dealer_stock (self, dash, &q, &p, error)))
     return NULL;
 
   return g_steal_pointer (&dash);
@@ -1302,4 +1304,85 @@ qd_store_manager_dashboard (QdStore                       *self,
   g_ptr_array_sort (dash->categories, compare_categories);
 
   return g_steal_pointer (&dash);
+}
+
+/* ---- order review ----------------------------------------------------------------------- */
+
+/* For each product of the order (in line order), the dealer's purchases of it before the
+ * order: in the 12 months before (by the order's date) and the latest ever. Served by the
+ * order_lines_product index: a product has few lines per dealer. */
+static const char SQL_ORDER_PRODUCT_HISTORY[] =
+  "WITH h AS (SELECT id, dealer_id, created_at, date (created_at, '-12 months') AS since "
+  "           FROM orders WHERE id = ?1), "
+  "past AS (SELECT l2.product_id, o.id AS order_id, o.created_at, l2.qty "
+  "         FROM h, order_lines l2 JOIN orders o ON o.id = l2.order_id "
+  "         WHERE l2.product_id IN (SELECT product_id FROM order_lines WHERE order_id = ?1) "
+  "           AND o.dealer_id = h.dealer_id AND o.id <> h.id "
+  "           AND o.status IN ('shipped', 'completed') AND o.created_at < h.created_at) "
+  "SELECT l.product_id, p.sku, p.name, sum (l.qty), "
+  "  (SELECT count (DISTINCT past.order_id) FROM past, h "
+  "   WHERE past.product_id = l.product_id AND past.created_at >= h.since), "
+  "  (SELECT coalesce (sum (past.qty), 0) FROM past, h "
+  "   WHERE past.product_id = l.product_id AND past.created_at >= h.since), "
+  "  (SELECT max (past.created_at) FROM past WHERE past.product_id = l.product_id) "
+  "FROM order_lines l LEFT JOIN products p ON p.id = l.product_id "
+  "WHERE l.order_id = ?1 GROUP BY l.product_id ORDER BY min (l.position)";
+
+void
+qd_product_history_free (QdProductHistory *history)
+{
+  if (history == NULL)
+    return;
+  g_free (history->product_id);
+  g_free (history->sku);
+  g_free (history->name);
+  g_free (history->last_order_at);
+  g_free (history);
+}
+
+/**
+ * qd_store_order_product_history:
+ * @order_id: an order in the cache (typically one held for review)
+ *
+ * Returns: (transfer full) (element-type QdProductHistory): one entry per product of the
+ *   order, in the order of its lines (empty for an unknown order), or %NULL with @error set
+ */
+GPtrArray *
+qd_store_order_product_history (QdStore     *self,
+                                const char  *order_id,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
+  g_return_val_if_fail (order_id != NULL, NULL);
+
+  stmt = _qd_store_stmt (self, SQL_ORDER_PRODUCT_HISTORY, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_TRANSIENT);
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) qd_product_history_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      QdProductHistory *h = g_new0 (QdProductHistory, 1);
+
+      h->product_id = _qd_col_dup (stmt, 0);
+      h->sku = _qd_col_dup (stmt, 1);
+      h->name = _qd_col_dup (stmt, 2);
+      h->qty = sqlite3_column_int64 (stmt, 3);
+      h->orders_12m = (guint) sqlite3_column_int64 (stmt, 4);
+      h->qty_12m = sqlite3_column_int64 (stmt, 5);
+      h->last_order_at = _qd_col_dup (stmt, 6);
+      g_ptr_array_add (rows, h);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _qd_store_db_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
 }
