@@ -381,6 +381,11 @@ def main():
                                                              q.find_all(w, 'push button')))
                     except Exception:  # the app may be gone
                         pass
+                    # A vanished app: its exit status tells a crash (-11 SIGSEGV, -6
+                    # SIGABRT) from a kill (-9, -15) or an exit of its own.
+                    status = state['app'].proc.poll()
+                    if status is not None:
+                        q.log(f'qudao is gone: exit status {status}')
     finally:
         stop_server()
         if os.environ.get('QUDAO_UI_KEEP'):
