@@ -59,4 +59,7 @@ if command -v gnome-keyring-daemon >/dev/null 2>&1; then
   export GNOME_KEYRING_CONTROL || true
 fi
 
+# Forget that we are inside, so a command that calls this script again (each UI scenario
+# does) gets a session of its own.
+unset QUDAO_HEADLESS_INNER
 exec "$@"
