@@ -9,7 +9,7 @@ from pathlib import Path
 passed = failed = skipped = 0
 for build in sys.argv[1:]:
     logs = Path(build) / "meson-logs"
-    for log in sorted([*logs.glob("testlog*.json"), *logs.glob("asan-*.json")]):
+    for log in sorted([*logs.glob("testlog.json"), *logs.glob("asan-*.json")]):
         for line in log.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
