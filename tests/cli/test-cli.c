@@ -19,6 +19,7 @@
 #include "qd-cli.h"
 #include "qd-json.h"
 #include "qd-store.h"
+#include "qd-test-server.h"
 
 #define SERVER "http://127.0.0.1:9"
 #define USER   "dealer1"
@@ -140,29 +141,10 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_remove (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->tmp);
+  qd_test_remove_tree (f->tmp);
   g_free (f->tmp);
   g_free (f->data_dir);
   g_free (f->cli);

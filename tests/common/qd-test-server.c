@@ -157,8 +157,14 @@ qd_test_server_new (gboolean            demo,
   return self;
 }
 
-static void
-remove_tree (const char *path)
+/**
+ * qd_test_remove_tree:
+ * @path: a directory a test made
+ *
+ * Removes @path and everything below it, without following symbolic links.
+ */
+void
+qd_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -167,10 +173,10 @@ remove_tree (const char *path)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        qd_test_remove_tree (child);
       else
-        g_unlink (child);
+        g_remove (child);
     }
   g_rmdir (path);
 }
@@ -184,7 +190,7 @@ qd_test_server_free (QdTestServer *self)
     qd_test_server_stop (self);
   g_clear_object (&self->session);
   if (self->own_dir)
-    remove_tree (self->data_dir);
+    qd_test_remove_tree (self->data_dir);
   g_free (self->data_dir);
   g_strfreev (self->args);
   g_free (self->url);
