@@ -43,6 +43,8 @@ struct _QdOrdersPage
   GtkListBox *detail_lines;
   GtkLabel *detail_total;
   GtkLabel *detail_note;
+  GtkLabel *history_heading;
+  GtkListBox *detail_history;
   GtkLabel *detail_error;
   GtkButton *cancel_button;
   GtkButton *reorder_button;
@@ -379,6 +381,51 @@ set_optional_label (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
 }
 
+/* One step of the status history: a dot on the timeline (filled for the current step),
+ * the step in words and when. */
+static GtkWidget *
+history_row (const QdOrderEvent *event,
+             gboolean            current)
+{
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  GtkWidget *dot = gtk_image_new_from_icon_name (current ? "media-record-symbolic"
+                                                         : "object-select-symbolic");
+  g_autofree char *when = qd_order_event_time (event);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), qd_order_event_label (event));
+  adw_action_row_set_subtitle (row, when);
+  gtk_widget_add_css_class (dot, current ? "accent" : "dim-label");
+  adw_action_row_add_prefix (row, dot);
+  gtk_widget_add_css_class (GTK_WIDGET (row), "status-step");
+  return GTK_WIDGET (row);
+}
+
+static void
+show_history (QdOrdersPage *self,
+              const char   *order_id)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->detail_history))) != NULL)
+    gtk_list_box_remove (self->detail_history, child);
+
+  events = qd_store_list_order_history (self->store, order_id, &error);
+  if (events == NULL)
+    {
+      /* The rest of the detail is still worth showing. */
+      set_optional_label (self->detail_error, error->message);
+      events = g_ptr_array_new ();
+    }
+  /* Oldest first, read downwards like a timeline; the current step is marked. */
+  for (guint i = 0; i < events->len; i++)
+    gtk_list_box_append (self->detail_history,
+                         history_row (g_ptr_array_index (events, i), i + 1 == events->len));
+  gtk_widget_set_visible (GTK_WIDGET (self->history_heading), events->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_history), events->len > 0);
+}
+
 /**
  * qd_orders_page_show_order:
  * @self: a #QdOrdersPage
@@ -482,6 +529,7 @@ qd_orders_page_show_order (QdOrdersPage *self,
   else
     set_optional_label (self->detail_note, NULL);
   set_optional_label (self->detail_error, NULL);
+  show_history (self, info->id);
 
   can_cancel = info->pending_mutation == NULL
                && (g_strcmp0 (info->status, "queued") == 0
@@ -727,6 +775,8 @@ qd_orders_page_class_init (QdOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_lines);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_total);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_note);
+  gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, history_heading);
+  gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_history);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_error);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, reorder_button);

@@ -17,8 +17,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "qd-store-private.h"
 
 static const char SQL_HISTORY_LOCAL[] =
