@@ -32,6 +32,7 @@ struct _QdOrdersPage
   GtkEntry *from_entry;
   GtkEntry *to_entry;
   GtkColumnView *orders_view;
+  GtkStack *list_stack;
   GtkLabel *count_label;
   GtkLabel *filter_error_label;
   GtkStack *detail_stack;
@@ -206,6 +207,16 @@ qd_orders_page_reload (QdOrdersPage *self)
   label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u order", "%u orders", items->len),
                            items->len);
   gtk_label_set_text (self->count_label, label);
+  /* An empty list says why: nothing ordered yet, or filters that match nothing (with the
+   * way out). */
+  if (items->len > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else if (query.status != NULL || query.from_date != NULL || query.to_date != NULL
+           || query.text != NULL)
+    gtk_stack_set_visible_child_name (self->list_stack, "no-match");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "no-orders");
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), items->len > 0);
 
   /* Keep the detail in step: the order shown may have changed status. */
   if (self->shown != NULL)
@@ -706,6 +717,14 @@ focus_search_activated (GtkWidget  *widget,
 }
 
 static void
+clear_filters_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  qd_orders_page_set_filter (QD_ORDERS_PAGE (widget), NULL, NULL, NULL, NULL);
+}
+
+static void
 page_mapped_cb (QdOrdersPage *self)
 {
   qd_orders_page_reload (self);
@@ -764,6 +783,7 @@ qd_orders_page_class_init (QdOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, from_entry);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, to_entry);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, orders_view);
+  gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, filter_error_label);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_stack);
@@ -788,6 +808,8 @@ qd_orders_page_class_init (QdOrdersPageClass *klass)
   gtk_widget_class_install_action (widget_class, "orders.reorder", NULL, reorder_activated);
   gtk_widget_class_install_action (widget_class, "orders.edit", NULL, edit_activated);
   gtk_widget_class_install_action (widget_class, "orders.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "orders.clear-filters", NULL,
+                                   clear_filters_activated);
   gtk_widget_class_install_action (widget_class, "orders.focus-search", NULL,
                                    focus_search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
@@ -851,6 +873,14 @@ qd_orders_page_get_model (QdOrdersPage *self)
 {
   g_return_val_if_fail (QD_IS_ORDERS_PAGE (self), NULL);
   return G_LIST_MODEL (self->orders);
+}
+
+/* Which the list shows: "list", "no-orders" or "no-match". */
+const char *
+qd_orders_page_get_list_state (QdOrdersPage *self)
+{
+  g_return_val_if_fail (QD_IS_ORDERS_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->list_stack);
 }
 
 const char *
