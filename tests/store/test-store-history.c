@@ -234,8 +234,9 @@ test_other_id (Fixture       *f,
   "\"total_fen\":100,\"shipped_at\":" shipped ",\"lines\":[]}}"
 
 /* The initial sync brings old orders: each gets the steps it dates, and its current status
- * without a time when it does not date it. A later resync (after a reset) appends only
- * what changed. */
+ * without a time when it does not date it. A reset of the feed drops the server's orders
+ * with their history; the resync starts it again the same way, and nothing is left of an
+ * order that did not come back. */
 static void
 test_bulk_fill (Fixture       *f,
                 gconstpointer  data)
@@ -277,7 +278,7 @@ test_bulk_fill (Fixture       *f,
   g_assert_cmpstr (h, ==, "submitted@" T0 "/server cancelled@?/server");
   g_clear_pointer (&h, g_free);
 
-  /* Reset and resync in bulk: "a" moved on meanwhile, "f" is gone. */
+  /* Reset and resync in bulk: "a" moved on meanwhile, "f" did not come back. */
   qd_store_reset_feed (f->store, &error);
   g_assert_no_error (error);
   apply_page (f->store, "[" BULK_ORDER ("a", "approved", "null") ","
