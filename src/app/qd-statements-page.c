@@ -202,8 +202,16 @@ row_selected_cb (QdStatementsPage *self,
   const char *id = row != NULL ? g_object_get_data (G_OBJECT (row), "statement-id") : NULL;
 
   /* Selecting with the keyboard (or an assistive technology) shows the detail too. */
-  if (id != NULL && (self->shown == NULL || g_strcmp0 (id, self->shown->id) != 0))
-    qd_statements_page_show_statement (self, id);
+  if (id == NULL || (self->shown != NULL && g_strcmp0 (id, self->shown->id) == 0))
+    return;
+  if (!qd_statements_page_show_statement (self, id))
+    return;
+  /* In a folded leaflet only one side is mapped, and the buttons of an unmapped detail do
+   * nothing when activated. Arrow keys move the focus along the list and select as they
+   * go, so the list stays while the row has the focus; a selection made without the focus
+   * (an assistive technology's Selection.SelectChild) goes on to the detail, as a click. */
+  if (adw_leaflet_get_folded (self->leaflet) && !gtk_widget_has_focus (GTK_WIDGET (row)))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 /* ---- the detail -------------------------------------------------------------------------- */
