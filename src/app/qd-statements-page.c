@@ -17,6 +17,7 @@
 #include "qd-money.h"
 #include "qd-statement-document.h"
 #include "qd-statement-line-item.h"
+#include "qd-statement-line-row.h"
 #include "qd-statements-page.h"
 
 struct _QdStatementsPage
@@ -35,7 +36,8 @@ struct _QdStatementsPage
   GtkLabel *detail_notice;
   GtkLabel *opening_label;
   GtkLabel *closing_label;
-  GtkColumnView *lines_view;
+  GtkBox *lines_box;
+  GtkListView *lines_view;
 
   /* owned */
   QdStore *store;
@@ -53,16 +55,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-typedef enum
-{
-  COL_DATE,
-  COL_KIND,
-  COL_REF,
-  COL_AMOUNT,
-  COL_BALANCE,
-  COL_REASON,
-} Column;
 
 static const char *
 statement_status_label (const char *status)
@@ -201,16 +193,15 @@ row_selected_cb (QdStatementsPage *self,
 {
   const char *id = row != NULL ? g_object_get_data (G_OBJECT (row), "statement-id") : NULL;
 
-  /* Selecting with the keyboard (or an assistive technology) shows the detail too. */
+  /* Selecting a row (a click, the arrow keys, an assistive technology's
+   * Selection.SelectChild) shows its statement. */
   if (id == NULL || (self->shown != NULL && g_strcmp0 (id, self->shown->id) == 0))
     return;
   if (!qd_statements_page_show_statement (self, id))
     return;
   /* In a folded leaflet only one side is mapped, and the buttons of an unmapped detail do
-   * nothing when activated. Arrow keys move the focus along the list and select as they
-   * go, so the list stays while the row has the focus; a selection made without the focus
-   * (an assistive technology's Selection.SelectChild) goes on to the detail, as a click. */
-  if (adw_leaflet_get_folded (self->leaflet) && !gtk_widget_has_focus (GTK_WIDGET (row)))
+   * nothing when activated: go on to the detail, as activating the row does. */
+  if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
@@ -440,22 +431,56 @@ qd_statements_page_show_statement (QdStatementsPage *self,
   return TRUE;
 }
 
-/* ---- the lines' columns ----------------------------------------------------------------- */
+/* ---- the lines -------------------------------------------------------------------------- */
+
+/* Tab and Shift+Tab leave the list they are pressed in, from whichever row has the
+ * focus. GTK 4.8 makes every row a Tab stop: in the list of periods a row that gets the
+ * focus is selected too, so tabbing towards the detail switched the statement to the last
+ * period; and reaching Confirm after a 5,000-line statement took some 200 Tabs (the lines
+ * kept instantiated). The arrows, Page Up/Down, Home and End still move within a list,
+ * Space and Ctrl+Space select lines. */
+static gboolean
+tab_leaves_list_cb (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    gpointer               user_data)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkDirectionType direction;
+  gboolean moved;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return GDK_EVENT_PROPAGATE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
+    return GDK_EVENT_PROPAGATE;
+  direction = (state & GDK_SHIFT_MASK) != 0 || keyval == GDK_KEY_ISO_Left_Tab
+              ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD;
+  /* With the list not focusable, the window's focus chain steps over it from the row that
+   * has the focus now. */
+  gtk_widget_set_can_focus (list, FALSE);
+  moved = gtk_widget_child_focus (GTK_WIDGET (root), direction);
+  gtk_widget_set_can_focus (list, TRUE);
+  return moved ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+}
+
+static void
+make_tab_leave (GtkWidget *list)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (tab_leaves_list_cb), NULL);
+  gtk_widget_add_controller (list, keys);
+}
 
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
-  gboolean right = column == COL_AMOUNT || column == COL_BALANCE;
-
-  gtk_label_set_xalign (GTK_LABEL (label), right ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (right)
-    gtk_widget_add_css_class (label, "amount");
-  gtk_list_item_set_child (list_item, label);
+  gtk_list_item_set_child (list_item, qd_statement_line_row_new (FALSE));
 }
 
 static void
@@ -463,53 +488,21 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
          gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_INT (user_data);
   QdStatementLineItem *item = gtk_list_item_get_item (list_item);
   const QdStatementLineInfo *line = qd_statement_line_item_get_info (item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  g_autofree char *text = NULL;
+  g_autofree char *amount = qd_money_format (line->amount_fen, 0);
+  g_autofree char *balance = qd_money_format (line->running_balance_fen, 0);
+  const char *texts[QD_STATEMENT_N_COLUMNS] = {
+    [QD_STATEMENT_COLUMN_DATE] = line->date,
+    [QD_STATEMENT_COLUMN_KIND] = qd_statement_kind_label (line->kind),
+    [QD_STATEMENT_COLUMN_REF] = line->ref,
+    [QD_STATEMENT_COLUMN_AMOUNT] = amount,
+    [QD_STATEMENT_COLUMN_BALANCE] = balance,
+    [QD_STATEMENT_COLUMN_REASON] = line->disputed_reason,
+  };
 
-  switch (column)
-    {
-    case COL_DATE:
-      gtk_label_set_text (GTK_LABEL (child), line->date);
-      return;
-    case COL_KIND:
-      gtk_label_set_text (GTK_LABEL (child), qd_statement_kind_label (line->kind));
-      return;
-    case COL_REF:
-      gtk_label_set_text (GTK_LABEL (child), line->ref != NULL ? line->ref : "");
-      return;
-    case COL_AMOUNT:
-      text = qd_money_format (line->amount_fen, 0);
-      break;
-    case COL_BALANCE:
-      text = qd_money_format (line->running_balance_fen, 0);
-      break;
-    case COL_REASON:
-      gtk_label_set_text (GTK_LABEL (child),
-                          line->disputed_reason != NULL ? line->disputed_reason : "");
-      return;
-    }
-  gtk_label_set_text (GTK_LABEL (child), text);
-}
-
-static void
-add_column (QdStatementsPage *self,
-            Column            column,
-            const char       *title,
-            gboolean          expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *col;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
-  col = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (col, expand);
-  gtk_column_view_column_set_resizable (col, TRUE);
-  gtk_column_view_append_column (self->lines_view, col);
-  g_object_unref (col);
+  qd_statement_line_row_set_texts (QD_STATEMENT_LINE_ROW (gtk_list_item_get_child (list_item)),
+                                   texts);
 }
 
 /* ---- actions ----------------------------------------------------------------------------- */
@@ -890,6 +883,7 @@ qd_statements_page_class_init (QdStatementsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, detail_notice);
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, opening_label);
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, closing_label);
+  gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, lines_box);
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, lines_view);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
@@ -904,11 +898,21 @@ qd_statements_page_class_init (QdStatementsPageClass *klass)
                                    export_activated_cb);
   gtk_widget_class_install_action (widget_class, "statements.print", NULL,
                                    print_activated_cb);
+  /* Keyboard: Ctrl+Return confirms (the question still comes first), as it submits on
+   * the Order and Stock pages; Ctrl+P prints. Alt+D disputes, by the button's mnemonic. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "statements.confirm", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "statements.confirm", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "statements.print", NULL);
 }
 
 static void
 qd_statements_page_init (QdStatementsPage *self)
 {
+  GtkListItemFactory *factory;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The bin's own child is not bound as a template child: disposing the template would
    * unparent it behind AdwBin's back. */
@@ -918,13 +922,15 @@ qd_statements_page_init (QdStatementsPage *self)
   /* Lines are picked for a dispute by selecting them (Ctrl+click, Shift+click, Ctrl+A):
    * a multi-selection, which keyboard and assistive technologies can drive. */
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->lines)));
-  gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
-  add_column (self, COL_DATE, _("Date"), FALSE);
-  add_column (self, COL_KIND, _("Type"), FALSE);
-  add_column (self, COL_REF, _("Reference"), TRUE);
-  add_column (self, COL_AMOUNT, _("Amount"), FALSE);
-  add_column (self, COL_BALANCE, _("Balance"), FALSE);
-  add_column (self, COL_REASON, _("Dispute reason"), TRUE);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
+  gtk_list_view_set_factory (self->lines_view, factory);
+  gtk_list_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
+  g_object_unref (factory);
+  gtk_box_prepend (self->lines_box, qd_statement_line_row_new (TRUE));
+  make_tab_leave (GTK_WIDGET (self->lines_view));
+  make_tab_leave (GTK_WIDGET (self->list));
 
   update_actions (self);
 }

@@ -287,8 +287,7 @@ def dispute():
     select_statement(period)
     assert len(state['statement']['lines']) >= 2, 'the demo statement has fewer than two lines'
     # Lines are picked by selecting them (Ctrl+click): the AT-SPI selection of the list.
-    table = q.find(win, 'tree table', 'Statement lines')
-    lst = next(n for n in q.walk(table) if q.role(n) == 'list')
+    lst = q.wait_for(lambda: q.find(win, 'list', 'Statement lines'), 'the statement lines')
     sel = lst.get_selection_iface()
     assert sel is not None, 'the statement lines offer no AT-SPI selection'
     for index in (0, 1):
