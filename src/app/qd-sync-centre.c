@@ -430,6 +430,9 @@ qd_sync_centre_class_init (QdSyncCentreClass *klass)
   gtk_widget_class_install_action (widget_class, "centre.retry-now", NULL,
                                    retry_now_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  /* Ctrl+R: as Sync Now in the main window. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "centre.retry-now", NULL);
 }
 
 static void
