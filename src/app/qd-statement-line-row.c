@@ -56,11 +56,7 @@ is_amount (QdStatementColumn column)
   return column == QD_STATEMENT_COLUMN_AMOUNT || column == QD_STATEMENT_COLUMN_BALANCE;
 }
 
-/**
- * qd_statement_column_title:
- *
- * Returns: the title of @column, translated
- */
+/* The title of @column, translated. */
 static const char *
 column_title (QdStatementColumn column)
 {
