@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "qd-keynav.h"
 #include "qd-money.h"
 #include "qd-statement-document.h"
 #include "qd-statement-line-item.h"
@@ -432,48 +433,6 @@ qd_statements_page_show_statement (QdStatementsPage *self,
 }
 
 /* ---- the lines -------------------------------------------------------------------------- */
-
-/* Tab and Shift+Tab leave the list they are pressed in, from whichever row has the
- * focus. GTK 4.8 makes every row a Tab stop: in the list of periods a row that gets the
- * focus is selected too, so tabbing towards the detail switched the statement to the last
- * period; and reaching Confirm after a 5,000-line statement took some 200 Tabs (the lines
- * kept instantiated). The arrows, Page Up/Down, Home and End still move within a list,
- * Space and Ctrl+Space select lines. */
-static gboolean
-tab_leaves_list_cb (GtkEventControllerKey *controller,
-                    guint                  keyval,
-                    guint                  keycode,
-                    GdkModifierType        state,
-                    gpointer               user_data)
-{
-  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
-  GtkRoot *root = gtk_widget_get_root (list);
-  GtkDirectionType direction;
-  gboolean moved;
-
-  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
-    return GDK_EVENT_PROPAGATE;
-  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
-    return GDK_EVENT_PROPAGATE;
-  direction = (state & GDK_SHIFT_MASK) != 0 || keyval == GDK_KEY_ISO_Left_Tab
-              ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD;
-  /* With the list not focusable, the window's focus chain steps over it from the row that
-   * has the focus now. */
-  gtk_widget_set_can_focus (list, FALSE);
-  moved = gtk_widget_child_focus (GTK_WIDGET (root), direction);
-  gtk_widget_set_can_focus (list, TRUE);
-  return moved ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
-}
-
-static void
-make_tab_leave (GtkWidget *list)
-{
-  GtkEventController *keys = gtk_event_controller_key_new ();
-
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (tab_leaves_list_cb), NULL);
-  gtk_widget_add_controller (list, keys);
-}
 
 static void
 setup_cb (GtkSignalListItemFactory *factory,
@@ -929,8 +888,10 @@ qd_statements_page_init (QdStatementsPage *self)
   gtk_list_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
   g_object_unref (factory);
   gtk_box_prepend (self->lines_box, qd_statement_line_row_new (TRUE));
-  make_tab_leave (GTK_WIDGET (self->lines_view));
-  make_tab_leave (GTK_WIDGET (self->list));
+  /* Tab leaves the lists: the list of periods selects every row the focus passes, and
+   * every instantiated line is a Tab stop (see qd-keynav.c). */
+  qd_keynav_tab_leaves_list (GTK_WIDGET (self->lines_view));
+  qd_keynav_tab_leaves_list (GTK_WIDGET (self->list));
 
   update_actions (self);
 }

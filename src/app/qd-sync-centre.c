@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "qd-keynav.h"
 #include "qd-order-item.h"
 #include "qd-sync-centre.h"
 
@@ -439,6 +440,9 @@ static void
 qd_sync_centre_init (QdSyncCentre *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Up to 50 notes: one Tab stop, not 50 (the arrows read them one by one). The list of
+   * waiting changes keeps Tab: it moves into each row's Edit and Discard. */
+  qd_keynav_tab_leaves_list (GTK_WIDGET (self->history_list));
 }
 
 /**

@@ -448,20 +448,33 @@ test_sync_centre (Fixture       *f,
                   gconstpointer  data)
 {
   g_autofree char *pid = qd_test_catalog_product_id (3);
-  g_autofree char *report_id = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
   QdStockLineInput line = { pid, 12, NULL, NULL };
   QdSyncCentre *centre;
   Walk walk = { NULL, NULL };
+  GtkWidget *history;
+  guint in_history = 0;
 
-  report_id = qd_store_report_stock (f->store, "2026-10-31", &line, 1, &error);
-  g_assert_no_error (error);
-  items = qd_store_outbox_list (f->store, &error);
-  g_assert_no_error (error);
-  qd_store_outbox_rejected (f->store, ((QdOutboxItem *) items->pdata[0])->id, "invalid_payload",
-                            "qty of line 1 must not exceed 1000", &error);
-  g_assert_no_error (error);
+  /* Three rejected reports discarded (the history), one still rejected. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *id = qd_store_report_stock (f->store, "2026-10-31", &line, 1, &error);
+
+      g_assert_no_error (error);
+      g_clear_pointer (&items, g_ptr_array_unref);
+      items = qd_store_outbox_list (f->store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (items->len, ==, 1);
+      qd_store_outbox_rejected (f->store, ((QdOutboxItem *) items->pdata[0])->id,
+                                "invalid_payload", "qty of line 1 must not exceed 1000", &error);
+      g_assert_no_error (error);
+      if (i < 3)
+        {
+          qd_store_outbox_discard (f->store, ((QdOutboxItem *) items->pdata[0])->id, &error);
+          g_assert_no_error (error);
+        }
+    }
 
   qd_test_show_window (GTK_WINDOW (f->window));
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "show-sync-centre", NULL);
@@ -474,6 +487,12 @@ test_sync_centre (Fixture       *f,
   /* Edit and Discard of the rejected report. */
   g_assert_true (walk_reached (&walk, is_button_with_data, (gpointer) "entity"));
   g_assert_true (walk_reached (&walk, is_button_with_data, (gpointer) "mutation-id"));
+  /* The three discarded changes are one Tab stop (the arrows go through them). */
+  history = GTK_WIDGET (qd_sync_centre_get_history (centre));
+  for (guint i = 0; i < walk.stops->len; i++)
+    if (gtk_widget_is_ancestor (walk.stops->pdata[i], history))
+      in_history++;
+  g_assert_cmpuint (in_history, ==, 1);
   assert_stops_named (&walk);
   walk_clear (&walk);
 
