@@ -14,9 +14,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "qd-keynav.h"
 #include "qd-money.h"
 #include "qd-statement-document.h"
 #include "qd-statement-line-item.h"
+#include "qd-statement-line-row.h"
 #include "qd-statements-page.h"
 
 struct _QdStatementsPage
@@ -35,7 +37,8 @@ struct _QdStatementsPage
   GtkLabel *detail_notice;
   GtkLabel *opening_label;
   GtkLabel *closing_label;
-  GtkColumnView *lines_view;
+  GtkBox *lines_box;
+  GtkListView *lines_view;
 
   /* owned */
   QdStore *store;
@@ -53,16 +56,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-typedef enum
-{
-  COL_DATE,
-  COL_KIND,
-  COL_REF,
-  COL_AMOUNT,
-  COL_BALANCE,
-  COL_REASON,
-} Column;
 
 static const char *
 statement_status_label (const char *status)
@@ -201,9 +194,16 @@ row_selected_cb (QdStatementsPage *self,
 {
   const char *id = row != NULL ? g_object_get_data (G_OBJECT (row), "statement-id") : NULL;
 
-  /* Selecting with the keyboard (or an assistive technology) shows the detail too. */
-  if (id != NULL && (self->shown == NULL || g_strcmp0 (id, self->shown->id) != 0))
-    qd_statements_page_show_statement (self, id);
+  /* Selecting a row (a click, the arrow keys, an assistive technology's
+   * Selection.SelectChild) shows its statement. */
+  if (id == NULL || (self->shown != NULL && g_strcmp0 (id, self->shown->id) == 0))
+    return;
+  if (!qd_statements_page_show_statement (self, id))
+    return;
+  /* In a folded leaflet only one side is mapped, and the buttons of an unmapped detail do
+   * nothing when activated: go on to the detail, as activating the row does. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
 /* ---- the detail -------------------------------------------------------------------------- */
@@ -432,22 +432,14 @@ qd_statements_page_show_statement (QdStatementsPage *self,
   return TRUE;
 }
 
-/* ---- the lines' columns ----------------------------------------------------------------- */
+/* ---- the lines -------------------------------------------------------------------------- */
 
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
-  gboolean right = column == COL_AMOUNT || column == COL_BALANCE;
-
-  gtk_label_set_xalign (GTK_LABEL (label), right ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (right)
-    gtk_widget_add_css_class (label, "amount");
-  gtk_list_item_set_child (list_item, label);
+  gtk_list_item_set_child (list_item, qd_statement_line_row_new (FALSE));
 }
 
 static void
@@ -455,53 +447,21 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
          gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_INT (user_data);
   QdStatementLineItem *item = gtk_list_item_get_item (list_item);
   const QdStatementLineInfo *line = qd_statement_line_item_get_info (item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-  g_autofree char *text = NULL;
+  g_autofree char *amount = qd_money_format (line->amount_fen, 0);
+  g_autofree char *balance = qd_money_format (line->running_balance_fen, 0);
+  const char *texts[QD_STATEMENT_N_COLUMNS] = {
+    [QD_STATEMENT_COLUMN_DATE] = line->date,
+    [QD_STATEMENT_COLUMN_KIND] = qd_statement_kind_label (line->kind),
+    [QD_STATEMENT_COLUMN_REF] = line->ref,
+    [QD_STATEMENT_COLUMN_AMOUNT] = amount,
+    [QD_STATEMENT_COLUMN_BALANCE] = balance,
+    [QD_STATEMENT_COLUMN_REASON] = line->disputed_reason,
+  };
 
-  switch (column)
-    {
-    case COL_DATE:
-      gtk_label_set_text (GTK_LABEL (child), line->date);
-      return;
-    case COL_KIND:
-      gtk_label_set_text (GTK_LABEL (child), qd_statement_kind_label (line->kind));
-      return;
-    case COL_REF:
-      gtk_label_set_text (GTK_LABEL (child), line->ref != NULL ? line->ref : "");
-      return;
-    case COL_AMOUNT:
-      text = qd_money_format (line->amount_fen, 0);
-      break;
-    case COL_BALANCE:
-      text = qd_money_format (line->running_balance_fen, 0);
-      break;
-    case COL_REASON:
-      gtk_label_set_text (GTK_LABEL (child),
-                          line->disputed_reason != NULL ? line->disputed_reason : "");
-      return;
-    }
-  gtk_label_set_text (GTK_LABEL (child), text);
-}
-
-static void
-add_column (QdStatementsPage *self,
-            Column            column,
-            const char       *title,
-            gboolean          expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *col;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
-  col = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (col, expand);
-  gtk_column_view_column_set_resizable (col, TRUE);
-  gtk_column_view_append_column (self->lines_view, col);
-  g_object_unref (col);
+  qd_statement_line_row_set_texts (QD_STATEMENT_LINE_ROW (gtk_list_item_get_child (list_item)),
+                                   texts);
 }
 
 /* ---- actions ----------------------------------------------------------------------------- */
@@ -882,6 +842,7 @@ qd_statements_page_class_init (QdStatementsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, detail_notice);
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, opening_label);
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, closing_label);
+  gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, lines_box);
   gtk_widget_class_bind_template_child (widget_class, QdStatementsPage, lines_view);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
@@ -896,11 +857,21 @@ qd_statements_page_class_init (QdStatementsPageClass *klass)
                                    export_activated_cb);
   gtk_widget_class_install_action (widget_class, "statements.print", NULL,
                                    print_activated_cb);
+  /* Keyboard: Ctrl+Return confirms (the question still comes first), as it submits on
+   * the Order and Stock pages; Ctrl+P prints. Alt+D disputes, by the button's mnemonic. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "statements.confirm", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "statements.confirm", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "statements.print", NULL);
 }
 
 static void
 qd_statements_page_init (QdStatementsPage *self)
 {
+  GtkListItemFactory *factory;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The bin's own child is not bound as a template child: disposing the template would
    * unparent it behind AdwBin's back. */
@@ -910,13 +881,17 @@ qd_statements_page_init (QdStatementsPage *self)
   /* Lines are picked for a dispute by selecting them (Ctrl+click, Shift+click, Ctrl+A):
    * a multi-selection, which keyboard and assistive technologies can drive. */
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->lines)));
-  gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
-  add_column (self, COL_DATE, _("Date"), FALSE);
-  add_column (self, COL_KIND, _("Type"), FALSE);
-  add_column (self, COL_REF, _("Reference"), TRUE);
-  add_column (self, COL_AMOUNT, _("Amount"), FALSE);
-  add_column (self, COL_BALANCE, _("Balance"), FALSE);
-  add_column (self, COL_REASON, _("Dispute reason"), TRUE);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
+  gtk_list_view_set_factory (self->lines_view, factory);
+  gtk_list_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
+  g_object_unref (factory);
+  gtk_box_prepend (self->lines_box, qd_statement_line_row_new (TRUE));
+  /* Tab leaves the lists: the list of periods selects every row the focus passes, and
+   * every instantiated line is a Tab stop (see qd-keynav.c). */
+  qd_keynav_tab_leaves_list (GTK_WIDGET (self->lines_view));
+  qd_keynav_tab_leaves_list (GTK_WIDGET (self->list));
 
   update_actions (self);
 }

@@ -3,8 +3,9 @@
  * One row per outbox row: what it is, when it was made, how often sending was tried, when
  * the next try is due and the last error. Rejected rows carry the server's reason and two
  * ways out: Edit opens the order or report to correct and send again, Discard throws the
- * change away after a confirmation and leaves a note in the local audit log. Retry Now
- * makes every waiting row due and asks the window to sync.
+ * change away after a confirmation; the store keeps a note of it in its local audit log,
+ * listed below as the history of discarded changes. Retry Now makes every waiting row due
+ * and asks the window to sync.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "qd-keynav.h"
 #include "qd-order-item.h"
 #include "qd-sync-centre.h"
 
@@ -24,11 +26,17 @@ struct _QdSyncCentre
   GtkStack *stack;
   GtkLabel *summary_label;
   GtkListBox *list;
+  GtkLabel *history_heading;
+  GtkListBox *history_list;
 
   /* owned */
   QdStore *store;
   guint n_items;
+  guint n_notes;
 };
+
+/* The history shows the latest discarded changes; older notes stay in the store. */
+#define HISTORY_LIMIT 50
 
 G_DEFINE_FINAL_TYPE (QdSyncCentre, qd_sync_centre, ADW_TYPE_WINDOW)
 
@@ -208,6 +216,51 @@ make_row (QdSyncCentre *self,
   return row;
 }
 
+static GtkWidget *
+make_history_row (QdAuditNote *note)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = format_ms (note->at);
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 qd_sync_type_label (note->mutation_type));
+  /* Translators: when the user threw a rejected change away. */
+  g_string_append_printf (subtitle, _("Discarded %s"), when);
+  if (note->reject_code != NULL || note->reject_message != NULL)
+    {
+      g_string_append_c (subtitle, '\n');
+      g_string_append_printf (subtitle, _("Rejected: %s"),
+                              note->reject_message != NULL ? note->reject_message
+                                                           : note->reject_code);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+  gtk_widget_set_tooltip_text (row, note->mutation_id);
+  return row;
+}
+
+static void
+reload_history (QdSyncCentre *self)
+{
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, child);
+  self->n_notes = 0;
+  if (self->store != NULL)
+    notes = qd_store_list_audit_notes (self->store, HISTORY_LIMIT, &error);
+  if (error != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    gtk_list_box_append (self->history_list, make_history_row (g_ptr_array_index (notes, i)));
+  self->n_notes = notes != NULL ? notes->len : 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->history_heading), self->n_notes > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_list), self->n_notes > 0);
+}
+
 /**
  * qd_sync_centre_reload:
  *
@@ -228,6 +281,7 @@ qd_sync_centre_reload (QdSyncCentre *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   self->n_items = 0;
+  reload_history (self);
   if (self->store == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -268,14 +322,17 @@ qd_sync_centre_reload (QdSyncCentre *self)
     summary = g_strdup_printf ("%s %s", w, r);
   }
   gtk_label_set_text (self->summary_label, summary);
-  gtk_stack_set_visible_child_name (self->stack, self->n_items > 0 ? "items" : "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), self->n_items > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->list), self->n_items > 0);
+  gtk_stack_set_visible_child_name (self->stack, self->n_items + self->n_notes > 0 ? "items"
+                                                                                  : "empty");
 }
 
 /**
  * qd_sync_centre_discard:
  * @mutation_id: a rejected outbox row
  *
- * Discards it (after the user confirmed) and writes the audit note.
+ * Discards it (after the user confirmed); the store notes it in the local audit log.
  */
 void
 qd_sync_centre_discard (QdSyncCentre *self,
@@ -292,6 +349,7 @@ qd_sync_centre_discard (QdSyncCentre *self,
   for (guint i = 0; items != NULL && i < items->len; i++)
     if (g_strcmp0 (((QdOutboxItem *) items->pdata[i])->id, mutation_id) == 0)
       found = items->pdata[i];
+  /* The store writes the audit note in the transaction of the discard. */
   if (found == NULL || !qd_store_outbox_discard (self->store, mutation_id, &error))
     {
       adw_toast_overlay_add_toast (self->toast_overlay,
@@ -300,11 +358,7 @@ qd_sync_centre_discard (QdSyncCentre *self,
       qd_sync_centre_reload (self);
       return;
     }
-  /* The change is gone; a failed note is worth saying but changes nothing. */
-  if (!qd_store_add_audit_note (self->store, "discard", found, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-  else
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Discarded")));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Discarded")));
   qd_sync_centre_reload (self);
   g_signal_emit (self, signals[SIGNAL_RETRY], 0);
 }
@@ -372,15 +426,23 @@ qd_sync_centre_class_init (QdSyncCentreClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdSyncCentre, stack);
   gtk_widget_class_bind_template_child (widget_class, QdSyncCentre, summary_label);
   gtk_widget_class_bind_template_child (widget_class, QdSyncCentre, list);
+  gtk_widget_class_bind_template_child (widget_class, QdSyncCentre, history_heading);
+  gtk_widget_class_bind_template_child (widget_class, QdSyncCentre, history_list);
   gtk_widget_class_install_action (widget_class, "centre.retry-now", NULL,
                                    retry_now_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  /* Ctrl+R: as Sync Now in the main window. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "centre.retry-now", NULL);
 }
 
 static void
 qd_sync_centre_init (QdSyncCentre *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Up to 50 notes: one Tab stop, not 50 (the arrows read them one by one). The list of
+   * waiting changes keeps Tab: it moves into each row's Edit and Discard. */
+  qd_keynav_tab_leaves_list (GTK_WIDGET (self->history_list));
 }
 
 /**
@@ -419,4 +481,17 @@ qd_sync_centre_get_list (QdSyncCentre *self)
 {
   g_return_val_if_fail (QD_IS_SYNC_CENTRE (self), NULL);
   return self->list;
+}
+
+/**
+ * qd_sync_centre_get_history:
+ *
+ * Returns: (transfer none): the list of discarded changes (the local audit log), newest
+ *   first
+ */
+GtkListBox *
+qd_sync_centre_get_history (QdSyncCentre *self)
+{
+  g_return_val_if_fail (QD_IS_SYNC_CENTRE (self), NULL);
+  return self->history_list;
 }

@@ -18,6 +18,7 @@ QdSyncCentre *qd_sync_centre_new        (GtkWindow    *parent,
 void          qd_sync_centre_reload     (QdSyncCentre *self);
 guint         qd_sync_centre_get_n_items (QdSyncCentre *self);
 GtkListBox   *qd_sync_centre_get_list   (QdSyncCentre *self);
+GtkListBox   *qd_sync_centre_get_history (QdSyncCentre *self);
 void          qd_sync_centre_discard    (QdSyncCentre *self,
                                          const char   *mutation_id);
 const char   *qd_sync_type_label        (const char   *type);

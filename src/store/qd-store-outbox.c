@@ -616,11 +616,39 @@ fail:
   return FALSE;
 }
 
+static const char SQL_AUDIT_INSERT[] =
+  "INSERT INTO local_audit (at, action, mutation_id, mutation_type, entity_id, reject_code,"
+  " reject_message, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+static gboolean
+add_audit_note (QdStore            *self,
+                const char         *action,
+                const QdOutboxItem *item,
+                GError            **error)
+{
+  sqlite3_stmt *stmt = _qd_store_stmt (self, SQL_AUDIT_INSERT, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
+  _qd_bind_text (stmt, 2, action);
+  _qd_bind_text (stmt, 3, item->id);
+  _qd_bind_text (stmt, 4, item->type);
+  _qd_bind_text (stmt, 5, item->entity_id);
+  _qd_bind_text (stmt, 6, item->reject_code);
+  _qd_bind_text (stmt, 7, item->reject_message);
+  _qd_bind_text (stmt, 8, item->payload);
+  return _qd_store_step_done (self, stmt, error);
+}
+
 /**
  * qd_store_outbox_discard:
  *
- * Removes a rejected row for good, with the rejected local order or report it created.
- * Only rejected rows can be discarded (%QD_STORE_ERROR_STATE otherwise).
+ * Removes a rejected row for good, with the rejected local order or report it created,
+ * and writes a note of it to the local audit log (qd_store_list_audit_notes()) in the same
+ * transaction: the type, the entity, the payload and the server's reason stay known to
+ * the dealer and to support after the change itself is gone. Only rejected rows can be
+ * discarded (%QD_STORE_ERROR_STATE otherwise).
  */
 gboolean
 qd_store_outbox_discard (QdStore     *self,
@@ -654,7 +682,8 @@ qd_store_outbox_discard (QdStore     *self,
       return FALSE;
     }
 
-  if (!exec_with_id (self, SQL_OUTBOX_DELETE, mutation_id, error))
+  if (!exec_with_id (self, SQL_OUTBOX_DELETE, mutation_id, error)
+      || !add_audit_note (self, "discard", item, error))
     goto fail;
   if (g_strcmp0 (item->type, "order.submit") == 0
       && !exec_with_id (self, SQL_LOCAL_ORDER_DROP, item->entity_id, error))
@@ -823,56 +852,70 @@ qd_store_outbox_end_results (QdStore   *self,
   return _qd_store_commit (self, error);
 }
 
+/* ---- the local audit log ---------------------------------------------------------------- */
+
+void
+qd_audit_note_free (QdAuditNote *note)
+{
+  if (note == NULL)
+    return;
+  g_free (note->action);
+  g_free (note->mutation_id);
+  g_free (note->mutation_type);
+  g_free (note->entity_id);
+  g_free (note->reject_code);
+  g_free (note->reject_message);
+  g_free (note->payload);
+  g_free (note);
+}
+
+static const char SQL_AUDIT_LIST[] =
+  "SELECT id, at, action, mutation_id, mutation_type, entity_id, reject_code, reject_message,"
+  " payload FROM local_audit ORDER BY at DESC, id DESC LIMIT ?1";
+
 /**
- * qd_store_add_audit_note:
- * @action: what the user did ("discard")
- * @item: the outbox row concerned
+ * qd_store_list_audit_notes:
+ * @limit: at most this many notes (0: all)
  * @error: return location for a #GError
  *
- * Appends a line to the account's local audit log, `<cache>.audit.log` beside the cache
- * file: UTC time, action, mutation type, entity, mutation id and the server's reason, tab
- * separated. Discarding a rejected change removes it from the outbox for good; the note
- * keeps what was thrown away and why, for the dealer and for support.
+ * Returns: (transfer full) (element-type QdAuditNote): the local audit log, newest first,
+ *   or %NULL on error
  */
-gboolean
-qd_store_add_audit_note (QdStore            *self,
-                         const char         *action,
-                         const QdOutboxItem *item,
-                         GError            **error)
+GPtrArray *
+qd_store_list_audit_notes (QdStore  *self,
+                           guint     limit,
+                           GError  **error)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = g_date_time_format_iso8601 (now);
-  g_autoptr(GString) line = g_string_new (NULL);
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
-  const char *fields[5];
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func ((GDestroyNotify) qd_audit_note_free);
+  sqlite3_stmt *stmt;
+  int rc;
 
-  g_return_val_if_fail (QD_IS_STORE (self), FALSE);
-  g_return_val_if_fail (action != NULL, FALSE);
-  g_return_val_if_fail (item != NULL, FALSE);
+  g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
-  fields[0] = item->type;
-  fields[1] = item->entity_id;
-  fields[2] = item->id;
-  fields[3] = item->reject_code;
-  fields[4] = item->reject_message;
-  g_string_append_printf (line, "%s\t%s", stamp, action);
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+  stmt = _qd_store_stmt (self, SQL_AUDIT_LIST, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (sqlite3_int64) limit : -1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_string_append_c (line, '\t');
-      /* One note per line: tabs and line breaks in a server's message become spaces. */
-      for (const char *p = fields[i] != NULL ? fields[i] : ""; *p != '\0'; p++)
-        g_string_append_c (line, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
-    }
-  g_string_append_c (line, '\n');
+      QdAuditNote *note = g_new0 (QdAuditNote, 1);
 
-  path = g_strconcat (qd_store_get_path (self), ".audit.log", NULL);
-  file = g_file_new_for_path (path);
-  stream = g_file_append_to (file, G_FILE_CREATE_PRIVATE, NULL, error);
-  if (stream == NULL)
-    return FALSE;
-  return g_output_stream_write_all (G_OUTPUT_STREAM (stream), line->str, line->len, NULL, NULL,
-                                    error)
-         && g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+      note->id = sqlite3_column_int64 (stmt, 0);
+      note->at = sqlite3_column_int64 (stmt, 1);
+      note->action = _qd_col_dup (stmt, 2);
+      note->mutation_id = _qd_col_dup (stmt, 3);
+      note->mutation_type = _qd_col_dup (stmt, 4);
+      note->entity_id = _qd_col_dup (stmt, 5);
+      note->reject_code = _qd_col_dup (stmt, 6);
+      note->reject_message = _qd_col_dup (stmt, 7);
+      note->payload = _qd_col_dup (stmt, 8);
+      g_ptr_array_add (notes, note);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _qd_store_db_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&notes);
 }

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdStore, qd_store, QD, STORE, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define QD_STORE_SCHEMA_VERSION 5
+#define QD_STORE_SCHEMA_VERSION 7
 
 /**
  * QdEntityKinds:
@@ -242,10 +242,6 @@ gboolean    qd_store_outbox_end_results (QdStore      *self,
 gboolean    qd_store_outbox_discard     (QdStore      *self,
                                          const char   *mutation_id,
                                          GError      **error);
-gboolean    qd_store_add_audit_note     (QdStore      *self,
-                                         const char   *action,
-                                         const QdOutboxItem *item,
-                                         GError      **error);
 gboolean    qd_store_outbox_retry_now   (QdStore      *self,
                                          GError      **error);
 GPtrArray  *qd_store_outbox_list        (QdStore      *self,
@@ -253,6 +249,30 @@ GPtrArray  *qd_store_outbox_list        (QdStore      *self,
 guint       qd_store_outbox_count       (QdStore      *self,
                                          QdOutboxState state);
 gint64      qd_store_outbox_next_due    (QdStore      *self);
+
+/* ---- the local audit log ---------------------------------------------------------------- */
+
+/* One note of the local audit log: a change the user threw away, and why the brand had
+ * rejected it. */
+typedef struct
+{
+  gint64  id;
+  gint64  at;               /* Unix ms, UTC */
+  char   *action;           /* "discard" */
+  char   *mutation_id;
+  char   *mutation_type;    /* "order.submit", … */
+  char   *entity_id;
+  char   *reject_code;
+  char   *reject_message;
+  char   *payload;          /* JSON text of what would have been sent */
+} QdAuditNote;
+
+void        qd_audit_note_free          (QdAuditNote  *note);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdAuditNote, qd_audit_note_free)
+
+GPtrArray  *qd_store_list_audit_notes   (QdStore      *self,
+                                         guint         limit,
+                                         GError      **error);
 
 /* ---- the cart -------------------------------------------------------------------------- */
 

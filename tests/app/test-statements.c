@@ -15,6 +15,7 @@
 #include "qd-money.h"
 #include "qd-statement-document.h"
 #include "qd-statement-line-item.h"
+#include "qd-statement-line-row.h"
 #include "qd-statements-page.h"
 #include "qd-test-catalog.h"
 #include "qd-test-statements.h"
@@ -158,6 +159,69 @@ test_list_and_detail (Fixture       *f,
   g_assert_true (g_ptr_array_find_with_equal_func (labels, "Confirmed", g_str_equal, NULL));
 
   g_assert_false (qd_statements_page_show_statement (f->page, "st_none"));
+}
+
+static void
+collect_rows (GtkWidget *root,
+              GPtrArray *rows)
+{
+  if (QD_IS_STATEMENT_LINE_ROW (root))
+    g_ptr_array_add (rows, root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+/* The lines as drawn: one row widget per line with its six cells, and the header. */
+static void
+test_lines_drawn (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GListModel *lines;
+  guint matched = 0;
+  gboolean header = FALSE;
+
+  g_assert_true (qd_statements_page_show_statement (f->page, "st_10"));
+  qd_test_show_window (GTK_WINDOW (f->window));
+  collect_rows (GTK_WIDGET (f->page), rows);
+  lines = qd_statements_page_get_lines (f->page);
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      QdStatementLineRow *row = rows->pdata[r];
+      const char *ref = qd_statement_line_row_get_text (row, QD_STATEMENT_COLUMN_REF);
+
+      if (g_strcmp0 (ref, "Reference") == 0)
+        {
+          g_assert_cmpstr (qd_statement_line_row_get_text (row, QD_STATEMENT_COLUMN_BALANCE), ==,
+                           "Balance");
+          header = TRUE;
+          continue;
+        }
+      for (guint i = 0; i < g_list_model_get_n_items (lines); i++)
+        {
+          g_autoptr(QdStatementLineItem) item = g_list_model_get_item (lines, i);
+          const QdStatementLineInfo *line = qd_statement_line_item_get_info (item);
+          g_autofree char *amount = NULL;
+          g_autofree char *balance = NULL;
+
+          if (g_strcmp0 (line->ref, ref) != 0)
+            continue;
+          amount = qd_money_format (line->amount_fen, 0);
+          balance = qd_money_format (line->running_balance_fen, 0);
+          g_assert_cmpstr (qd_statement_line_row_get_text (row, QD_STATEMENT_COLUMN_DATE), ==,
+                           line->date);
+          g_assert_cmpstr (qd_statement_line_row_get_text (row, QD_STATEMENT_COLUMN_AMOUNT), ==,
+                           amount);
+          g_assert_cmpstr (qd_statement_line_row_get_text (row, QD_STATEMENT_COLUMN_BALANCE), ==,
+                           balance);
+          g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (row)), >, 0);
+          matched++;
+        }
+    }
+  g_assert_true (header);
+  /* Twelve lines fit in the window: every one is drawn. */
+  g_assert_cmpuint (matched, ==, 12);
 }
 
 static void
@@ -458,6 +522,7 @@ main (int   argc,
 #define ADD(path, fn) \
   g_test_add ("/statements/" path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("list-and-detail", test_list_and_detail);
+  ADD ("lines-drawn", test_lines_drawn);
   ADD ("confirm", test_confirm);
   ADD ("confirm-refused-while-orders-wait", test_confirm_refused_while_orders_wait);
   ADD ("dispute-two-lines", test_dispute_two_lines);

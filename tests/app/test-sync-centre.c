@@ -1,6 +1,6 @@
 /* test-sync-centre.c — the sync centre on a real store file: waiting and rejected changes
  * with their details, Retry Now, Edit (opens the rejected stock report), Discard (with its
- * confirmation and the local audit note)
+ * confirmation and the local audit note, listed as the history of discarded changes)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -74,8 +74,7 @@ test_sync_centre (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("qudao-centre-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
-  g_autofree char *audit_path = g_strconcat (path, ".audit.log", NULL);
-  g_autofree char *audit = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
   g_autofree char *pid = qd_test_catalog_product_id (3);
   g_autofree char *order_id = NULL;
   g_autofree char *report_id = NULL;
@@ -171,11 +170,43 @@ test_sync_centre (void)
   qd_test_drain ();
   g_assert_cmpuint (qd_sync_centre_get_n_items (centre), ==, 1);
   g_assert_cmpuint (qd_store_outbox_count (store, QD_OUTBOX_REJECTED), ==, 0);
-  g_file_get_contents (audit_path, &audit, NULL, &error);
+  notes = qd_store_list_audit_notes (store, 0, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (audit, "\tdiscard\tstock_report.submit\t"));
-  g_assert_nonnull (strstr (audit, report_id));
-  g_assert_nonnull (strstr (audit, "must not exceed 1000"));
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_assert_cmpstr (((QdAuditNote *) notes->pdata[0])->mutation_type, ==, "stock_report.submit");
+  g_assert_cmpstr (((QdAuditNote *) notes->pdata[0])->entity_id, ==, report_id);
+  /* No file beside the cache any more: the note lives in the store. */
+  {
+    g_autofree char *old_log = g_strconcat (path, ".audit.log", NULL);
+
+    g_assert_false (g_file_test (old_log, G_FILE_TEST_EXISTS));
+  }
+
+  /* The sync centre lists it under Discarded Changes, with the brand's reason. */
+  g_assert_null (gtk_list_box_get_row_at_index (qd_sync_centre_get_history (centre), 1));
+  first = GTK_WIDGET (gtk_list_box_get_row_at_index (qd_sync_centre_get_history (centre), 0));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
+                   "Stock report");
+  g_assert_true (labels_contain (first, "Discarded "));
+  g_assert_true (labels_contain (first, "must not exceed 1000"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (qd_sync_centre_get_history (centre))));
+
+  /* Once the last waiting change is sent, the history still shows. */
+  {
+    g_autoptr(GPtrArray) left = qd_store_outbox_list (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (left->len, ==, 1);
+    qd_store_outbox_rejected (store, ((QdOutboxItem *) left->pdata[0])->id, "empty_order",
+                              NULL, &error);
+    g_assert_no_error (error);
+    qd_sync_centre_discard (centre, ((QdOutboxItem *) left->pdata[0])->id);
+  }
+  g_assert_cmpuint (qd_sync_centre_get_n_items (centre), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (
+                     GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (qd_sync_centre_get_history (centre)),
+                                                         GTK_TYPE_STACK))), ==, "items");
+  g_assert_nonnull (gtk_list_box_get_row_at_index (qd_sync_centre_get_history (centre), 1));
 
   gtk_window_destroy (GTK_WINDOW (window));
   qd_test_drain ();

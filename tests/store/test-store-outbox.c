@@ -374,26 +374,104 @@ test_discard (Fixture       *f,
   g_autofree char *a = NULL;
   QdOrderLineInput lines[] = { { "p1", 20 } };
   const char *mutation_id;
+  g_autoptr(GPtrArray) notes = NULL;
+  QdAuditNote *note;
+  gint64 before = g_get_real_time () / 1000;
 
   load_catalog (f->store);
   a = qd_store_queue_order (f->store, lines, 1, NULL, NULL, &error);
   items = claim (f->store, "engine-a", 10, NOW);
   mutation_id = ((QdOutboxItem *) items->pdata[0])->id;
 
-  /* A row still waiting cannot be discarded. */
+
+  /* A row still waiting cannot be discarded, and leaves no note. */
   g_assert_false (qd_store_outbox_discard (f->store, mutation_id, &error));
   g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_STATE);
   g_clear_error (&error);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM local_audit"), ==, 0);
 
-  qd_store_outbox_rejected (f->store, mutation_id, "empty_order", NULL, &error);
+  qd_store_outbox_rejected (f->store, mutation_id, "credit_limit_exceeded",
+                            "total exceeds the available credit\tby ¥12.00", &error);
   g_assert_no_error (error);
+
+  /* The note is written in the discard's transaction: when it cannot be written (here a
+   * trigger stands for a full disk), nothing is discarded. */
+  g_assert_cmpint (sqlite3_exec (_qd_store_get_db (f->store),
+                                 "CREATE TEMP TRIGGER audit_fails BEFORE INSERT ON local_audit "
+                                 "BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (qd_store_outbox_discard (f->store, mutation_id, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM outbox"), ==, 1);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM orders"), ==, 1);
+  g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM local_audit"), ==, 0);
+  g_assert_cmpint (sqlite3_exec (_qd_store_get_db (f->store), "DROP TRIGGER audit_fails",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+
   qd_store_outbox_discard (f->store, mutation_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM outbox"), ==, 0);
   g_assert_cmpint (sql_int (f->store, "SELECT count(*) FROM orders"), ==, 0);
 
+  /* The note keeps what was thrown away and the server's reason, as it was. */
+  notes = qd_store_list_audit_notes (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, ==, 1);
+  note = g_ptr_array_index (notes, 0);
+  g_assert_cmpstr (note->action, ==, "discard");
+  g_assert_cmpstr (note->mutation_id, ==, mutation_id);
+  g_assert_cmpstr (note->mutation_type, ==, "order.submit");
+  g_assert_cmpstr (note->entity_id, ==, a);
+  g_assert_cmpstr (note->reject_code, ==, "credit_limit_exceeded");
+  g_assert_cmpstr (note->reject_message, ==, "total exceeds the available credit\tby ¥12.00");
+  g_assert_nonnull (strstr (note->payload, a));
+  g_assert_cmpint (note->at, >=, before);
+  g_assert_cmpint (note->at, <=, g_get_real_time () / 1000);
+
   g_assert_false (qd_store_outbox_discard (f->store, mutation_id, &error));
   g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  notes = qd_store_list_audit_notes (f->store, 0, &error);
+  g_assert_cmpuint (notes->len, ==, 1);
+}
+
+/* The audit log lists newest first, as many as asked for. */
+static void
+test_audit_notes_order (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  QdOrderLineInput lines[] = { { "p1", 20 } };
+
+  load_catalog (f->store);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *order_id = qd_store_queue_order (f->store, lines, 1, NULL, NULL, &error);
+      g_autoptr(GPtrArray) items = NULL;
+
+      g_assert_no_error (error);
+      items = claim (f->store, "engine-a", 10, NOW);
+      g_assert_cmpuint (items->len, ==, 1);
+      g_ptr_array_add (ids, g_strdup (((QdOutboxItem *) items->pdata[0])->id));
+      qd_store_outbox_rejected (f->store, ids->pdata[i], "empty_order", NULL, &error);
+      g_assert_no_error (error);
+      qd_store_outbox_discard (f->store, ids->pdata[i], &error);
+      g_assert_no_error (error);
+    }
+
+  notes = qd_store_list_audit_notes (f->store, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notes->len, ==, 2);
+  g_assert_cmpstr (((QdAuditNote *) notes->pdata[0])->mutation_id, ==, ids->pdata[2]);
+  g_assert_cmpstr (((QdAuditNote *) notes->pdata[1])->mutation_id, ==, ids->pdata[1]);
+  g_assert_null (((QdAuditNote *) notes->pdata[0])->reject_message);
+  g_clear_pointer (&notes, g_ptr_array_unref);
+  notes = qd_store_list_audit_notes (f->store, 0, &error);
+  g_assert_cmpuint (notes->len, ==, 3);
 }
 
 /* Two QdStore on one file stand for the app and qudao-cli: only one drains at a time; an
@@ -835,6 +913,7 @@ main (int   argc,
   ADD ("/store/outbox/malformed-result-rolls-back", test_malformed_result_rolls_back);
   ADD ("/store/outbox/reject-does-not-block", test_reject_does_not_block);
   ADD ("/store/outbox/discard", test_discard);
+  ADD ("/store/outbox/audit-notes-order", test_audit_notes_order);
   ADD ("/store/outbox/lease-between-processes", test_lease_between_processes);
   ADD ("/store/outbox/cancel", test_cancel);
   ADD ("/store/outbox/entity-order-kept", test_entity_order_kept);
