@@ -725,7 +725,9 @@ test_manager_review (Fixture       *f,
   close_window (window);
 }
 
-/* The cart's rebate hint: the quarter's purchases plus the cart, against the policy. */
+/* The cart's rebate hint: the quarter's purchases, the orders to be invoiced this quarter
+ * (submitted, held, approved, and queued local ones) and the cart, against the policy; a
+ * line under it says what was counted. */
 static void
 test_cart_rebate_hint (Fixture       *f,
                        gconstpointer  data)
@@ -735,12 +737,30 @@ test_cart_rebate_hint (Fixture       *f,
   g_autoptr(QdRebatePolicy) policy = qd_rebate_policy_new (tiers, G_N_ELEMENTS (tiers), &error);
   GtkWidget *window = gtk_window_new ();
   QdCartPane *pane = g_object_new (QD_TYPE_CART_PANE, NULL);
-  gint64 quarter, price;
+  gint64 quarter, open, price;
   g_autofree char *expected = NULL;
   GtkWidget *label;
 
   g_assert_no_error (error);
   set_role (f, "dealer", "d1");
+  /* Not yet invoiced: an order held today and one queued here, not yet sent. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *at = g_date_time_format (now, "%Y-%m-%dT00:00:00Z");
+    g_autofree char *json =
+      g_strdup_printf ("{\"number\": \"SO900100\", \"dealer_id\": \"d1\", "
+                       "\"status\": \"held\", \"created_at\": \"%s\", \"total_fen\": 345600, "
+                       "\"lines\": []}", at);
+    QdOrderLineInput lines[] = { { "p3", 12 } };
+    g_autofree char *queued = NULL;
+
+    g_assert_true (qd_store_begin_page (f->store, &error));
+    apply (f->store, "order", "held-today", json);
+    g_assert_true (qd_store_commit_page (f->store, "c-held-today", NULL, &error));
+    g_assert_no_error (error);
+    queued = qd_store_queue_order (f->store, lines, 1, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
   g_assert_true (qd_store_cart_set (f->store, "p1", 60, &error));
   g_assert_no_error (error);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (pane));
@@ -755,14 +775,34 @@ test_cart_rebate_hint (Fixture       *f,
     g_autofree char *to = g_date_time_format (now, "%Y-%m-%d");
 
     quarter = sql_int (f, SQL_PURCHASES, "d1", from, to, NULL);
+    open = sql_int (f, "SELECT coalesce (sum (total_fen), 0) FROM orders WHERE dealer_id = ?1 "
+                    "AND (status IN ('queued', 'sending') OR (status IN ('submitted', 'held', "
+                    "'approved') AND substr (created_at, 1, 10) BETWEEN ?2 AND ?3))",
+                    "d1", from, to, NULL);
   }
+  /* The held order and the queued one (12 × p3 at its dealer price) at least. */
+  g_assert_cmpint (open, >=, 345600 + 12 * 1500);
   price = sql_int (f, "SELECT unit_price_fen FROM prices WHERE id = 'price-d1-p1'", NULL);
-  expected = qd_rebate_policy_format_hint (policy, quarter + 60 * price);
+  expected = qd_rebate_policy_format_hint (policy, quarter + open + 60 * price);
 
   label = find_named (GTK_WIDGET (pane), "rebate-hint");
   g_assert_nonnull (label);
   g_assert_true (gtk_widget_get_visible (label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected);
+
+  /* What was counted, in words, with both amounts. */
+  label = find_named (GTK_WIDGET (pane), "rebate-basis");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_visible (label));
+  {
+    g_autofree char *q = qd_money_format (quarter, QD_MONEY_FORMAT_DEFAULT);
+    g_autofree char *o = qd_money_format (open, QD_MONEY_FORMAT_DEFAULT);
+    const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+    g_assert_nonnull (strstr (text, q));
+    g_assert_nonnull (strstr (text, o));
+    g_assert_nonnull (strstr (text, "held for review"));
+  }
   close_window (GTK_WINDOW (window));
 }
 
