@@ -118,6 +118,15 @@ clear_box (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
+/* Sets a label's text only when it differs: an unchanged figure then costs no relayout. */
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
 static GtkWidget *
 value_label (const char *name,
              const char *text,
@@ -279,10 +288,10 @@ period_card_update (const PeriodCard        *card,
   else
     growth = g_strdup (_("no purchases last year"));
 
-  gtk_label_set_text (card->purchases, purchases);
-  gtk_label_set_text (card->target, target);
-  gtk_label_set_text (card->attainment, attainment);
-  gtk_label_set_text (card->growth, growth);
+  set_text (card->purchases, purchases);
+  set_text (card->target, target);
+  set_text (card->attainment, attainment);
+  set_text (card->growth, growth);
   if (f->has_growth && f->growth_bp < 0)
     gtk_widget_add_css_class (GTK_WIDGET (card->growth), "error");
   else
@@ -828,7 +837,7 @@ update_charts (QdDashboardPage          *self,
   line_title = g_strdup_printf (g_dngettext (NULL, "Purchases and Target, %u Month",
                                              "Purchases and Target, %u Months",
                                              dash->series->len), dash->series->len);
-  gtk_label_set_text (self->line_title, line_title);
+  set_text (self->line_title, line_title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->line_chart),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, line_title, -1);
 
@@ -1534,22 +1543,30 @@ held_fill (GtkListItem *list_item)
                                 qd_held_order_item_get_reason (item) != NULL
                                 ? qd_held_order_item_get_reason (item) : _("held for review"));
   gtk_widget_set_name (card, qd_held_order_item_get_id (item));
-  gtk_label_set_text (g_object_get_data (G_OBJECT (card), "title"), title);
-  gtk_label_set_text (g_object_get_data (G_OBJECT (card), "subtitle"), subtitle);
+  set_text (g_object_get_data (G_OBJECT (card), "title"), title);
+  set_text (g_object_get_data (G_OBJECT (card), "subtitle"), subtitle);
 
-  while ((child = gtk_widget_get_first_child (history)) != NULL)
-    gtk_box_remove (GTK_BOX (history), child);
-  if (rows == NULL)
-    gtk_box_append (GTK_BOX (history), caption (_("The dealer’s history of these products is "
-                                                 "being computed…")));
-  for (guint j = 0; rows != NULL && j < rows->len; j++)
+  /* The history's labels are rebuilt only when the row shows another history (the row keeps
+   * a reference to the one it shows, so its address cannot come back for another). */
+  if (rows == NULL || g_object_get_data (G_OBJECT (history), "shown") != (gpointer) rows)
     {
-      g_autofree char *text = history_text (g_ptr_array_index (rows, j));
-      GtkWidget *label = gtk_label_new (text);
+      g_object_set_data_full (G_OBJECT (history), "shown",
+                              rows != NULL ? g_ptr_array_ref (rows) : NULL,
+                              (GDestroyNotify) g_ptr_array_unref);
+      while ((child = gtk_widget_get_first_child (history)) != NULL)
+        gtk_box_remove (GTK_BOX (history), child);
+      if (rows == NULL)
+        gtk_box_append (GTK_BOX (history), caption (_("The dealer’s history of these products "
+                                                     "is being computed…")));
+      for (guint j = 0; rows != NULL && j < rows->len; j++)
+        {
+          g_autofree char *text = history_text (g_ptr_array_index (rows, j));
+          GtkWidget *label = gtk_label_new (text);
 
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_box_append (GTK_BOX (history), label);
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_box_append (GTK_BOX (history), label);
+        }
     }
 
   /* The comment typed so far belongs to the order, not to the recycled row. */
@@ -1714,7 +1731,7 @@ update_held (QdDashboardPage          *self,
     }
   list_store_sync (self->held, wanted, NULL);
 
-  gtk_label_set_text (self->review_description,
+  set_text (self->review_description,
                       orders->len == 0 ? _("No order is waiting for your review.")
                                        : _("Orders far above the dealer’s usual quantities "
                                            "wait for your decision. It is sent with the next "
@@ -1792,21 +1809,21 @@ apply_manager (QdDashboardPage          *self,
   subtitle = g_strdup_printf (g_dngettext (NULL, "%u dealer · figures to %s",
                                            "%u dealers · figures to %s", dash->n_dealers),
                               dash->n_dealers, dash->today);
-  gtk_label_set_text (self->manager_subtitle, subtitle);
+  set_text (self->manager_subtitle, subtitle);
   period_card_update (&self->region[0], &dash->month);
   period_card_update (&self->region[1], &dash->quarter);
   period_card_update (&self->region[2], &dash->year);
   /* Translators: dealers behind target, "3 of 12". */
   behind = g_strdup_printf (_("%u of %u"), dash->dealers_behind_target, dash->n_dealers);
-  gtk_label_set_text (self->kpi_behind, behind);
+  set_text (self->kpi_behind, behind);
   count = g_strdup_printf ("%u", dash->held_orders);
-  gtk_label_set_text (self->kpi_held, count);
+  set_text (self->kpi_held, count);
   g_free (count);
   count = g_strdup_printf ("%u", dash->statements_disputed);
-  gtk_label_set_text (self->kpi_disputed, count);
+  set_text (self->kpi_disputed, count);
   g_free (count);
   count = g_strdup_printf ("%u", dash->statements_overdue);
-  gtk_label_set_text (self->kpi_overdue, count);
+  set_text (self->kpi_overdue, count);
 
   update_charts (self, dash);
   update_dealers (self, dash);
@@ -1996,6 +2013,8 @@ job_done_cb (GObject      *source,
         }
     }
   self->last_apply_us = g_get_monotonic_time () - t0;
+  g_debug ("dashboard: %s swapped in on the main thread in %.1f ms",
+           job->history_ids != NULL ? "histories" : "figures", self->last_apply_us / 1e3);
 
   if (self->reload_pending || !current)
     {
@@ -2362,6 +2381,20 @@ qd_dashboard_page_get_held_orders (QdDashboardPage *self)
 {
   g_return_val_if_fail (QD_IS_DASHBOARD_PAGE (self), NULL);
   return G_LIST_MODEL (self->held);
+}
+
+/**
+ * qd_dashboard_page_get_swap_in_time:
+ *
+ * For benchmarks: what the last background result cost the main thread.
+ *
+ * Returns: the time of the last swap-in of figures or histories, in microseconds
+ */
+gint64
+qd_dashboard_page_get_swap_in_time (QdDashboardPage *self)
+{
+  g_return_val_if_fail (QD_IS_DASHBOARD_PAGE (self), 0);
+  return self->last_apply_us;
 }
 
 /**

@@ -200,12 +200,37 @@ qd_held_order_item_get_history (QdHeldOrderItem *self)
   return self->history;
 }
 
-/* @history: (transfer full) */
+static gboolean
+history_equal (GPtrArray *a,
+               GPtrArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return a == b;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const QdProductHistory *x = a->pdata[i], *y = b->pdata[i];
+
+      if (g_strcmp0 (x->product_id, y->product_id) != 0 || g_strcmp0 (x->sku, y->sku) != 0
+          || g_strcmp0 (x->name, y->name) != 0 || x->qty != y->qty
+          || x->orders_12m != y->orders_12m || x->qty_12m != y->qty_12m
+          || g_strcmp0 (x->last_order_at, y->last_order_at) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* @history: (transfer full); the same figures as before change nothing (no redraw). */
 void
 qd_held_order_item_set_history (QdHeldOrderItem *self,
                                 GPtrArray       *history)
 {
   g_return_if_fail (QD_IS_HELD_ORDER_ITEM (self));
+  if (history != NULL && history_equal (self->history, history))
+    {
+      g_ptr_array_unref (history);
+      self->history_current = TRUE;
+      return;
+    }
   g_clear_pointer (&self->history, g_ptr_array_unref);
   self->history = history;
   self->history_current = history != NULL;
