@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -45,7 +46,8 @@ def server_db():
 def wait_named(role_name, prefix, timeout=q.DEFAULT_TIMEOUT):
     """A node whose name starts with prefix: GTK 4.8 appends a button's own text to the
     accessible label we give it ("Approve order SO-1 Approve")."""
-    return q.wait_for(lambda: next((n for n in q.find_all(state['win'], role_name)
+    return q.wait_for(lambda: next((n for n in q.find_all(state.get('dash', state['win']),
+                                                          role_name)
                                     if q.name(n).startswith(prefix)), None),
                       f'a {role_name} named “{prefix}…”', timeout=timeout)
 
@@ -113,8 +115,11 @@ def sign_in():
 def open_dashboard():
     win = state['win']
     q.click(q.wait_node(win, 'page tab', 'Dashboard'))
-    q.wait_node(win, 'label', 'Your Region', timeout=120)
-    q.wait_node(win, 'label', 'Orders Held for Review')
+    region = q.wait_node(win, 'label', 'Your Region', timeout=120)
+    # The region's view (heading → view): every later search stays inside it, not in the
+    # other pages' trees (the catalog alone has hundreds of rows).
+    state['dash'] = region.get_parent().get_parent()
+    q.wait_node(state['dash'], 'label', 'Orders Held for Review')
     # The first sync may still be filling the cache: wait for the held orders.
     wait_named('push button', f'Approve order {state["held"][1]}', timeout=120)
 
@@ -122,7 +127,7 @@ def open_dashboard():
 @step('no dealer of 华南 is visible, the dealers of 华东 are')
 def scope():
     texts = []
-    for n in q.walk(state['win']):
+    for n in q.walk(state['dash']):
         texts.append(q.name(n))
         texts.append(n.get_description() or '')
     blob = '\n'.join(texts)
@@ -159,7 +164,8 @@ def waiting():
     win = state['win']
 
     def both():
-        return sum(1 for t in labels(win) if t.endswith('decision waiting to be sent')) >= 2
+        return sum(1 for t in labels(state['dash'])
+                   if t.endswith('decision waiting to be sent')) >= 2
     q.wait_for(both, 'two held orders waiting to be sent')
 
 
@@ -188,7 +194,7 @@ def updated():
     win = state['win']
 
     def gone():
-        names = [q.name(n) for n in q.find_all(win, 'push button')]
+        names = [q.name(n) for n in q.find_all(state['dash'], 'push button')]
         return not any(n.startswith(f'Approve order {number}') for number in state['held'][:2]
                        for n in names)
     q.wait_for(gone, 'the decided orders to leave the review list', timeout=60)
@@ -205,7 +211,9 @@ def main():
                 print(f'ok {i} {name} # SKIP an earlier step failed', flush=True)
                 continue
             try:
+                t0 = time.monotonic()
                 func()
+                q.log(f"{name}: {time.monotonic() - t0:.1f} s")
                 print(f'ok {i} {name}', flush=True)
             except BaseException:
                 failed = True
