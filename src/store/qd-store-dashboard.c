@@ -691,10 +691,13 @@ static const char SQL_DEALER[] = "SELECT name, level FROM dealers WHERE id = ?1"
 /* Orders that will be invoiced this quarter, not yet purchases: the server's submitted, held
  * and approved orders of the quarter to date (counted on their order date, as purchases are),
  * and every local order still waiting to be sent, whatever its date (it is placed now). */
+/* The status list is the partial index orders_open's, word for word, so that SQLite uses it
+ * (a dealer's few open orders, not all of its orders). */
 static const char SQL_QUARTER_OPEN[] =
   "SELECT coalesce (sum (total_fen), 0) FROM orders WHERE dealer_id = ?1 "
-  "AND (status IN ('queued', 'sending') OR (status IN ('submitted', 'held', 'approved') "
-  "AND created_at >= ?2 AND substr (created_at, 1, 10) <= ?3))";
+  "AND status IN ('queued', 'sending', 'submitted', 'held', 'approved') "
+  "AND (status IN ('queued', 'sending') "
+  "OR (created_at >= ?2 AND substr (created_at, 1, 10) <= ?3))";
 
 static gboolean
 dealer_quarter_open (QdStore            *self,
