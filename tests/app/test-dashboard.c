@@ -880,7 +880,10 @@ test_manager_many_held (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (outbox->len, ==, 1);
   g_assert_cmpstr (((QdOutboxItem *) outbox->pdata[0])->entity_id, ==, last);
+  /* Nothing (a job, a row's handler) keeps the page alive once its window is gone. */
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
   close_window (window);
+  g_assert_null (page);
 }
 
 /* A reload after a sync swaps the new figures into the same widgets: the charts and the
@@ -959,7 +962,9 @@ test_manager_update_in_place (Fixture       *f,
     g_assert_cmpint (row->year.purchases_fen, ==,
                      sql_int (f, SQL_PURCHASES, row->dealer_id, "2026-01-01", TODAY, NULL));
   }
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
   close_window (window);
+  g_assert_null (page);
 }
 
 /* The cart's rebate hint: the quarter's purchases, the orders to be invoiced this quarter
