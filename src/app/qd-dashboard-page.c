@@ -30,7 +30,7 @@
  * from background jobs of this many orders each (a reload waiting behind one is delayed by
  * one job at most). */
 #define EAGER_HISTORIES 12
-#define HISTORY_CHUNK 24
+#define HISTORY_CHUNK 8
 
 /* A period's card: the labels and bar a reload updates. */
 typedef struct
