@@ -18,6 +18,7 @@ packages=(
   xvfb xauth dbus dbus-x11 gnome-keyring at-spi2-core python3 python3-gi gir1.2-atspi-2.0
   fonts-wqy-microhei flatpak-builder poppler-utils wrk
   librsvg2-common
+  curl
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -12,6 +12,7 @@
 
 #include "qd-application.h"
 #include "qd-account.h"
+#include "qd-app-error.h"
 #include "qd-preferences-window.h"
 #include "qd-sign-in-window.h"
 #include "qd-window.h"
@@ -94,8 +95,19 @@ preferences_activated_cb (GSimpleAction *action,
   GtkApplication *app = GTK_APPLICATION (user_data);
   QdPreferencesWindow *prefs;
 
+  QdApplication *self = QD_APPLICATION (user_data);
+
   prefs = qd_preferences_window_new (gtk_application_get_active_window (app));
   gtk_window_set_application (GTK_WINDOW (prefs), app);
+  /* Signed in, the server changes only by switching (sign out, then sign in there). */
+  if (self->engine != NULL)
+    {
+      g_autofree char *url = NULL;
+      g_autofree char *user = NULL;
+
+      if (qd_account_load (self->data_dir, &url, &user, NULL))
+        qd_preferences_window_set_account_url (prefs, url);
+    }
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
@@ -136,12 +148,17 @@ static void sign_in_activated_cb (GSimpleAction *action,
                                   GVariant      *parameter,
                                   gpointer       user_data);
 
+static void switch_server_activated_cb (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data);
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated_cb },
   { "preferences", preferences_activated_cb },
   { "about", about_activated_cb },
   { "sign-in", sign_in_activated_cb },
   { "sign-out", sign_out_activated_cb },
+  { "switch-server", switch_server_activated_cb, "s" },
 };
 
 static void
@@ -345,6 +362,7 @@ typedef struct
 {
   char *data_dir;
   char *cache_path;   /* set when the user chose to delete the local data */
+  char *switch_url;   /* set when signing out to sign in to another server */
 } SignOutData;
 
 static void
@@ -352,6 +370,7 @@ sign_out_data_free (SignOutData *d)
 {
   g_free (d->data_dir);
   g_free (d->cache_path);
+  g_free (d->switch_url);
   g_free (d);
 }
 
@@ -401,29 +420,39 @@ sign_out_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  SignOutData *d = g_task_get_task_data (G_TASK (result));
+
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (QD_IS_WINDOW (window))
         qd_window_add_toast (QD_WINDOW (window), adw_toast_new (error->message));
       return;
     }
+  /* Switching: the sign-in window opens with the new server (it reads the setting). */
+  if (d->switch_url != NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+      g_settings_set_string (settings, "server-url", d->switch_url);
+    }
   g_action_group_activate_action (G_ACTION_GROUP (self), "sign-in", NULL);
 }
 
+/* Signs out in a worker thread: stops syncing, lets go of the cache, tells the server,
+ * forgets the account, and deletes the cache when @remove_data; then opens the sign-in
+ * window (for @switch_url, when given). */
 static void
-sign_out_response_cb (AdwMessageDialog *dialog,
-                      const char       *response,
-                      QdApplication    *self)
+start_sign_out (QdApplication *self,
+                gboolean       remove_data,
+                const char    *switch_url)
 {
   g_autoptr(GTask) task = NULL;
   SignOutData *d;
 
-  if (g_strcmp0 (response, "keep") != 0 && g_strcmp0 (response, "remove") != 0)
-    return;
-
   d = g_new0 (SignOutData, 1);
   d->data_dir = g_strdup (self->data_dir);
-  if (g_strcmp0 (response, "remove") == 0 && self->store != NULL)
+  d->switch_url = g_strdup (switch_url);
+  if (remove_data && self->store != NULL)
     d->cache_path = g_strdup (qd_store_get_path (self->store));
 
   /* Stop syncing and let go of the cache before the files go. */
@@ -432,23 +461,29 @@ sign_out_response_cb (AdwMessageDialog *dialog,
   publish_account (self);
 
   task = g_task_new (self, NULL, sign_out_done_cb, NULL);
-  g_task_set_source_tag (task, sign_out_response_cb);
+  g_task_set_source_tag (task, start_sign_out);
   g_task_set_task_data (task, d, (GDestroyNotify) sign_out_data_free);
   g_task_run_in_thread (task, sign_out_thread);
 }
 
 static void
-sign_out_activated_cb (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
+sign_out_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      QdApplication    *self)
 {
-  QdApplication *self = QD_APPLICATION (user_data);
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (g_strcmp0 (response, "keep") != 0 && g_strcmp0 (response, "remove") != 0)
+    return;
+  start_sign_out (self, g_strcmp0 (response, "remove") == 0, NULL);
+}
+
+/* What signing out does to the local data, in words, for the two confirmations. */
+static char *
+sign_out_body (QdApplication *self)
+{
   guint waiting = self->store != NULL ? qd_store_outbox_count (self->store, QD_OUTBOX_PENDING)
                                         + qd_store_outbox_count (self->store, QD_OUTBOX_CLAIMED)
                                       : 0;
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  char *body;
 
   if (waiting > 0)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -461,6 +496,18 @@ sign_out_activated_cb (GSimpleAction *action,
   else
     body = g_strdup (_("Keep the data on this computer to open it faster after signing in "
                        "again, or delete it (it is downloaded again at the next sign-in)."));
+  return body;
+}
+
+static void
+sign_out_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  QdApplication *self = QD_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *body = sign_out_body (self);
+  GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (parent, _("Sign Out?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -473,6 +520,86 @@ sign_out_activated_cb (GSimpleAction *action,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (sign_out_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The Preferences window goes once the switch is decided: the sign-in window comes next. */
+static void
+close_preferences (QdApplication *self)
+{
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (QD_IS_PREFERENCES_WINDOW (l->data))
+      gtk_window_destroy (GTK_WINDOW (l->data));
+  g_list_free (windows);
+}
+
+static void
+switch_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    QdApplication    *self)
+{
+  const char *url = g_object_get_data (G_OBJECT (dialog), "qd-switch-url");
+
+  if (g_strcmp0 (response, "keep") != 0 && g_strcmp0 (response, "remove") != 0)
+    return;
+  /* The dialog may belong to the Preferences window: let go of it before it goes (GTK
+   * 4.8 would otherwise reach into the destroyed window when the dialog closes). */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  close_preferences (self);
+  start_sign_out (self, g_strcmp0 (response, "remove") == 0, url);
+}
+
+/* app.switch-server(url): signed in, confirms, signs out (keeping or deleting the local
+ * data) and opens the sign-in window for @url; nobody signed in, only the latter. */
+static void
+switch_server_activated_cb (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  QdApplication *self = QD_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *url = g_variant_get_string (parameter, NULL);
+  g_autofree char *current = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (!qd_validate_server_url (url, NULL))
+    return;
+  if (self->engine == NULL || !qd_account_load (self->data_dir, &current, &user, NULL))
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+      g_settings_set_string (settings, "server-url", url);
+      close_preferences (self);
+      g_action_group_activate_action (G_ACTION_GROUP (self), "sign-in", NULL);
+      return;
+    }
+  if (g_strcmp0 (url, current) == 0)
+    return;
+
+  data = sign_out_body (self);
+  /* Translators: %s are the current server's address, then the new one's; a paragraph
+   * on what happens to the local data follows. */
+  body = g_strdup_printf (_("You will be signed out of %s and asked to sign in to %s.\n\n%s"),
+                          current, url, data);
+  dialog = adw_message_dialog_new (parent, _("Switch Server?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("Switch and _Delete Data"),
+                                    "keep", _("_Switch Server"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "keep",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "qd-switch-url", g_strdup (url), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (switch_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

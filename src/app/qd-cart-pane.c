@@ -475,10 +475,12 @@ line_row_new (QdCartPane *self,
 static void
 rebuild (QdCartPane *self)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->lines_list))) != NULL)
-    gtk_list_box_remove (self->lines_list, child);
+  /* Rows only: the empty-cart hint is a child of the list too, and removing it would
+   * leave an empty cart without its hint. */
+  while ((row = gtk_list_box_get_row_at_index (self->lines_list, 0)) != NULL)
+    gtk_list_box_remove (self->lines_list, GTK_WIDGET (row));
 
   self->loading = TRUE;
   for (guint i = 0; i < self->lines->len; i++)

@@ -118,3 +118,55 @@ qd_order_format_created (const char *created_at)
   local = g_date_time_to_local (utc);
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
+
+/**
+ * qd_order_event_label:
+ * @event: a step of an order's status history
+ *
+ * Returns: the step in words: the local steps say what happened on this computer, the
+ *   others are the status names of the status chip
+ */
+const char *
+qd_order_event_label (const QdOrderEvent *event)
+{
+  g_return_val_if_fail (event != NULL, "");
+
+  if (event->source == QD_ORDER_EVENT_LOCAL)
+    {
+      /* Translators: a step of an order's history: the order was saved on this computer. */
+      if (g_strcmp0 (event->status, "queued") == 0)
+        return _("Saved on this computer");
+      /* Translators: a step of an order's history: this computer sent it to the brand. */
+      if (g_strcmp0 (event->status, "sent") == 0)
+        return _("Sent to the brand");
+      if (g_strcmp0 (event->status, "rejected") == 0)
+        return _("Rejected by the brand");
+    }
+  return qd_order_status_label (event->status);
+}
+
+/**
+ * qd_order_event_time:
+ * @event: a step of an order's status history
+ *
+ * Returns: (transfer full): when, in local time, and how sure: a change only seen at a
+ *   sync says so, and a step without a known time says that
+ */
+char *
+qd_order_event_time (const QdOrderEvent *event)
+{
+  g_autofree char *when = NULL;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  if (event->at == NULL)
+    /* Translators: in an order's status history, for a step whose time is unknown (it
+     * happened before this computer first synced the order). */
+    return g_strdup (_("Time not known"));
+  when = qd_order_format_created (event->at);
+  if (event->source == QD_ORDER_EVENT_OBSERVED)
+    /* Translators: in an order's status history; %s is a date and time. The change
+     * happened at the brand at or before this time: it is when a sync brought it. */
+    return g_strdup_printf (_("Learnt at the sync of %s"), when);
+  return g_steal_pointer (&when);
+}

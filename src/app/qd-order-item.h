@@ -19,5 +19,7 @@ const char        *qd_order_item_get_id        (QdOrderItem *self);
 
 const char        *qd_order_status_label       (const char  *status);
 char              *qd_order_format_created     (const char  *created_at);
+const char        *qd_order_event_label        (const QdOrderEvent *event);
+char              *qd_order_event_time         (const QdOrderEvent *event);
 
 G_END_DECLS

@@ -389,7 +389,7 @@ qd_order_page_init (QdOrderPage *self)
   add_column (self, COL_PRICE, _("Your Price"), FALSE, 84);
   add_column (self, COL_PACK, _("Pack"), FALSE, 48);
   add_column (self, COL_UNIT, _("Unit"), FALSE, 44);
-  add_column (self, COL_SKU, _("SKU"), FALSE, 88);
+  add_column (self, COL_SKU, _("SKU"), FALSE, 112);
   add_column (self, COL_LAST_ORDERED, _("Last Ordered"), FALSE, 96);
 
   g_signal_connect_swapped (self, "map", G_CALLBACK (page_mapped_cb), self);

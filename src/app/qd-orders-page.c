@@ -32,6 +32,7 @@ struct _QdOrdersPage
   GtkEntry *from_entry;
   GtkEntry *to_entry;
   GtkColumnView *orders_view;
+  GtkStack *list_stack;
   GtkLabel *count_label;
   GtkLabel *filter_error_label;
   GtkStack *detail_stack;
@@ -43,6 +44,8 @@ struct _QdOrdersPage
   GtkListBox *detail_lines;
   GtkLabel *detail_total;
   GtkLabel *detail_note;
+  GtkLabel *history_heading;
+  GtkListBox *detail_history;
   GtkLabel *detail_error;
   GtkButton *cancel_button;
   GtkButton *reorder_button;
@@ -204,6 +207,16 @@ qd_orders_page_reload (QdOrdersPage *self)
   label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u order", "%u orders", items->len),
                            items->len);
   gtk_label_set_text (self->count_label, label);
+  /* An empty list says why: nothing ordered yet, or filters that match nothing (with the
+   * way out). */
+  if (items->len > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else if (query.status != NULL || query.from_date != NULL || query.to_date != NULL
+           || query.text != NULL)
+    gtk_stack_set_visible_child_name (self->list_stack, "no-match");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "no-orders");
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), items->len > 0);
 
   /* Keep the detail in step: the order shown may have changed status. */
   if (self->shown != NULL)
@@ -379,6 +392,51 @@ set_optional_label (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
 }
 
+/* One step of the status history: a dot on the timeline (filled for the current step),
+ * the step in words and when. */
+static GtkWidget *
+history_row (const QdOrderEvent *event,
+             gboolean            current)
+{
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  GtkWidget *dot = gtk_image_new_from_icon_name (current ? "media-record-symbolic"
+                                                         : "object-select-symbolic");
+  g_autofree char *when = qd_order_event_time (event);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), qd_order_event_label (event));
+  adw_action_row_set_subtitle (row, when);
+  gtk_widget_add_css_class (dot, current ? "accent" : "dim-label");
+  adw_action_row_add_prefix (row, dot);
+  gtk_widget_add_css_class (GTK_WIDGET (row), "status-step");
+  return GTK_WIDGET (row);
+}
+
+static void
+show_history (QdOrdersPage *self,
+              const char   *order_id)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->detail_history))) != NULL)
+    gtk_list_box_remove (self->detail_history, child);
+
+  events = qd_store_list_order_history (self->store, order_id, &error);
+  if (events == NULL)
+    {
+      /* The rest of the detail is still worth showing. */
+      set_optional_label (self->detail_error, error->message);
+      events = g_ptr_array_new ();
+    }
+  /* Oldest first, read downwards like a timeline; the current step is marked. */
+  for (guint i = 0; i < events->len; i++)
+    gtk_list_box_append (self->detail_history,
+                         history_row (g_ptr_array_index (events, i), i + 1 == events->len));
+  gtk_widget_set_visible (GTK_WIDGET (self->history_heading), events->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_history), events->len > 0);
+}
+
 /**
  * qd_orders_page_show_order:
  * @self: a #QdOrdersPage
@@ -482,6 +540,7 @@ qd_orders_page_show_order (QdOrdersPage *self,
   else
     set_optional_label (self->detail_note, NULL);
   set_optional_label (self->detail_error, NULL);
+  show_history (self, info->id);
 
   can_cancel = info->pending_mutation == NULL
                && (g_strcmp0 (info->status, "queued") == 0
@@ -658,6 +717,14 @@ focus_search_activated (GtkWidget  *widget,
 }
 
 static void
+clear_filters_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  qd_orders_page_set_filter (QD_ORDERS_PAGE (widget), NULL, NULL, NULL, NULL);
+}
+
+static void
 page_mapped_cb (QdOrdersPage *self)
 {
   qd_orders_page_reload (self);
@@ -716,6 +783,7 @@ qd_orders_page_class_init (QdOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, from_entry);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, to_entry);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, orders_view);
+  gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, filter_error_label);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_stack);
@@ -727,6 +795,8 @@ qd_orders_page_class_init (QdOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_lines);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_total);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_note);
+  gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, history_heading);
+  gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_history);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, detail_error);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, QdOrdersPage, reorder_button);
@@ -738,6 +808,8 @@ qd_orders_page_class_init (QdOrdersPageClass *klass)
   gtk_widget_class_install_action (widget_class, "orders.reorder", NULL, reorder_activated);
   gtk_widget_class_install_action (widget_class, "orders.edit", NULL, edit_activated);
   gtk_widget_class_install_action (widget_class, "orders.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "orders.clear-filters", NULL,
+                                   clear_filters_activated);
   gtk_widget_class_install_action (widget_class, "orders.focus-search", NULL,
                                    focus_search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
@@ -801,6 +873,14 @@ qd_orders_page_get_model (QdOrdersPage *self)
 {
   g_return_val_if_fail (QD_IS_ORDERS_PAGE (self), NULL);
   return G_LIST_MODEL (self->orders);
+}
+
+/* Which the list shows: "list", "no-orders" or "no-match". */
+const char *
+qd_orders_page_get_list_state (QdOrdersPage *self)
+{
+  g_return_val_if_fail (QD_IS_ORDERS_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->list_stack);
 }
 
 const char *

@@ -20,6 +20,7 @@ GListModel *qd_orders_page_get_model     (QdOrdersPage *self);
 gboolean    qd_orders_page_show_order    (QdOrdersPage *self,
                                           const char   *order_id);
 const char *qd_orders_page_get_shown_id  (QdOrdersPage *self);
+const char *qd_orders_page_get_list_state (QdOrdersPage *self);
 gboolean    qd_orders_page_cancel_now    (QdOrdersPage *self,
                                           const char   *reason,
                                           GError      **error);

@@ -1,5 +1,10 @@
 /* qd-preferences-window.c — the Preferences window: server address and sync interval
  *
+ * Nobody signed in: the address is the default of the sign-in window, stored on apply.
+ * Signed in: the row shows the account's server, and using another one is an explicit
+ * step, Switch Server…, which the application confirms (app.switch-server): it signs out,
+ * keeping or deleting the local data as Sign Out does, then asks to sign in there.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -15,8 +20,12 @@ struct _QdPreferencesWindow
 
   GSettings *settings;
 
+  AdwPreferencesGroup *server_group;
   AdwEntryRow *server_url_row;
+  GtkButton *switch_button;
   GtkLabel *server_url_error;
+
+  char *account_url;   /* the signed-in account's server, or NULL */
   GtkAdjustment *sync_interval_adjustment;
 };
 
@@ -46,7 +55,22 @@ check_server_url (QdPreferencesWindow *self,
 static void
 server_url_changed_cb (QdPreferencesWindow *self)
 {
-  check_server_url (self, gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->server_url_row));
+  gboolean valid = check_server_url (self, text);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->switch_button),
+                            valid && self->account_url != NULL
+                            && g_strcmp0 (text, self->account_url) != 0);
+}
+
+static void
+switch_clicked_cb (QdPreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->server_url_row));
+
+  if (self->account_url == NULL || !check_server_url (self, text))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.switch-server", "s", text);
 }
 
 static void
@@ -54,6 +78,13 @@ server_url_applied_cb (QdPreferencesWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->server_url_row));
 
+  /* Signed in, the address changes only through Switch Server… (Enter asks the same). */
+  if (self->account_url != NULL)
+    {
+      if (gtk_widget_get_sensitive (GTK_WIDGET (self->switch_button)))
+        switch_clicked_cb (self);
+      return;
+    }
   /* An invalid address is never stored: the sync engine would fail on it later, far from
    * where the user typed it. The inline error stays until the text is fixed. */
   if (check_server_url (self, text))
@@ -76,6 +107,7 @@ qd_preferences_window_finalize (GObject *object)
   QdPreferencesWindow *self = QD_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->account_url, g_free);
 
   G_OBJECT_CLASS (qd_preferences_window_parent_class)->finalize (object);
 }
@@ -91,12 +123,15 @@ qd_preferences_window_class_init (QdPreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/qudao/Qudao/ui/qd-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, QdPreferencesWindow, server_group);
   gtk_widget_class_bind_template_child (widget_class, QdPreferencesWindow, server_url_row);
+  gtk_widget_class_bind_template_child (widget_class, QdPreferencesWindow, switch_button);
   gtk_widget_class_bind_template_child (widget_class, QdPreferencesWindow, server_url_error);
   gtk_widget_class_bind_template_child (widget_class, QdPreferencesWindow,
                                         sync_interval_adjustment);
   gtk_widget_class_bind_template_callback (widget_class, server_url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_url_applied_cb);
+  gtk_widget_class_bind_template_callback (widget_class, switch_clicked_cb);
 }
 
 static void
@@ -131,4 +166,41 @@ qd_preferences_window_new (GtkWindow *parent)
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
 
   return g_object_new (QD_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+}
+
+/**
+ * qd_preferences_window_set_account_url:
+ * @self: a #QdPreferencesWindow
+ * @url: (nullable): the server of the signed-in account, or %NULL when nobody is signed in
+ *
+ * Signed in, the address row shows the account's server and offers Switch Server…
+ * instead of storing a new address.
+ */
+void
+qd_preferences_window_set_account_url (QdPreferencesWindow *self,
+                                       const char          *url)
+{
+  g_return_if_fail (QD_IS_PREFERENCES_WINDOW (self));
+
+  g_free (self->account_url);
+  self->account_url = g_strdup (url);
+  adw_entry_row_set_show_apply_button (self->server_url_row, url == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_button), url != NULL);
+  adw_preferences_group_set_description (
+    self->server_group,
+    url != NULL
+    ? _("You are signed in to this server. To use another one, type its address and choose "
+        "Switch Server….")
+    : _("The brand’s Qudao server that this computer synchronizes with."));
+  if (url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), url);
+  else
+    {
+      g_autofree char *stored = g_settings_get_string (self->settings, "server-url");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), stored);
+    }
+  /* Setting the text is not an edit (see init). */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->server_url_row), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->server_url_error), FALSE);
 }

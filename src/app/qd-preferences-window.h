@@ -13,5 +13,7 @@ G_DECLARE_FINAL_TYPE (QdPreferencesWindow, qd_preferences_window, QD, PREFERENCE
                       AdwPreferencesWindow)
 
 QdPreferencesWindow *qd_preferences_window_new (GtkWindow *parent);
+void                 qd_preferences_window_set_account_url (QdPreferencesWindow *self,
+                                                            const char          *url);
 
 G_END_DECLS

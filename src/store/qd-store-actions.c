@@ -251,8 +251,9 @@ write_order_and_submit (QdStore                *self,
   submit->has_expected_total = total >= 0;
   submit->expected_total_fen = MAX (total, 0);
 
-  return insert_outbox (self, QD_MUTATION_TYPE_ORDER_SUBMIT, order_id,
-                        qd_order_submit_to_json (submit), error);
+  return _qd_store_history_local (self, order_id, "queued", error)
+         && insert_outbox (self, QD_MUTATION_TYPE_ORDER_SUBMIT, order_id,
+                           qd_order_submit_to_json (submit), error);
 }
 
 static char *

@@ -475,8 +475,8 @@ static const char SQL_ORDER_DROP_LOCAL[] =
 static const char SQL_ORDER_UPSERT[] =
   "INSERT INTO orders (id, number, dealer_id, status, created_at, client_order_id, note, "
   "requested_date, total_fen, expected_total_fen, repriced, held_reason, is_local, "
-  "reject_code, reject_message) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, NULL, NULL) "
+  "reject_code, reject_message, shipped_at) "
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, NULL, NULL, ?13) "
   "ON CONFLICT (id) DO UPDATE SET number = excluded.number, dealer_id = excluded.dealer_id, "
   "status = excluded.status, created_at = excluded.created_at, "
   "client_order_id = excluded.client_order_id, note = excluded.note, "
@@ -484,7 +484,7 @@ static const char SQL_ORDER_UPSERT[] =
   "total_fen = excluded.total_fen, "
   "expected_total_fen = coalesce (excluded.expected_total_fen, orders.expected_total_fen), "
   "repriced = excluded.repriced, held_reason = excluded.held_reason, is_local = 0, "
-  "reject_code = NULL, reject_message = NULL";
+  "reject_code = NULL, reject_message = NULL, shipped_at = excluded.shipped_at";
 static const char SQL_ORDER_DELETE[] = "DELETE FROM orders WHERE id = ?1";
 static const char SQL_ORDER_LINES_DELETE[] = "DELETE FROM order_lines WHERE order_id = ?1";
 static const char SQL_ORDER_LINE_INSERT[] =
@@ -547,7 +547,7 @@ static gboolean
 upsert_order (QdStore *self, Ctx *ctx, JsonObject *d, GError **error)
 {
   const char *number, *dealer_id, *status, *created_at, *client_order_id, *note, *held_reason;
-  const char *requested_date;
+  const char *requested_date, *shipped_at;
   gint64 total = 0, expected = -1;
   gboolean repriced = FALSE;
   JsonArray *lines = NULL;
@@ -564,11 +564,17 @@ upsert_order (QdStore *self, Ctx *ctx, JsonObject *d, GError **error)
       || !read_int (ctx, d, "expected_total_fen", TRUE, 0, QD_MONEY_MAX_FEN, &expected)
       || !read_bool (ctx, d, "repriced", TRUE, &repriced)
       || !read_str (ctx, d, "held_reason", TRUE, &held_reason)
+      || !read_str (ctx, d, "shipped_at", TRUE, &shipped_at)
       || !read_array (ctx, d, "lines", &lines))
     return FALSE;
 
   if (client_order_id != NULL)
     {
+      /* Its status history stays with the order. */
+      if (strcmp (client_order_id, ctx->id) != 0
+          && !_qd_store_history_move (self, client_order_id, ctx->id, error))
+        return FALSE;
+
       PREPARE (drop, SQL_ORDER_DROP_LOCAL);
       bind_str (drop, 1, client_order_id);
       bind_str (drop, 2, ctx->id);
@@ -594,6 +600,7 @@ upsert_order (QdStore *self, Ctx *ctx, JsonObject *d, GError **error)
       sqlite3_bind_int64 (stmt, 10, expected);
     sqlite3_bind_int (stmt, 11, repriced);
     bind_str (stmt, 12, held_reason);
+    bind_str (stmt, 13, shipped_at);
     if (!run (self, stmt, error))
       return FALSE;
   }
@@ -626,6 +633,9 @@ upsert_order (QdStore *self, Ctx *ctx, JsonObject *d, GError **error)
         return FALSE;
     }
   ctx->prefix = "";
+  /* The status history, like the summaries, waits for the end of a bulk fill. */
+  if (maintaining (self) && !_qd_store_history_server_order (self, ctx->id, error))
+    return FALSE;
   return order_summaries (self, ctx->id, +1, error);
 }
 
@@ -1250,6 +1260,7 @@ qd_store_end_bulk (QdStore  *self,
         if (!_qd_store_exec (self, end_bulk_sql[i], error))
           goto fail;
       if (!_qd_store_rebuild_summaries (self, error)
+          || !_qd_store_history_reconcile (self, error)
           || !_qd_store_set_meta_in_tx (self, "bulk_fill", NULL, error))
         goto fail;
     }

@@ -134,7 +134,8 @@ unclaim (QdStore     *self,
       if (!_qd_store_step_done (self, stmt, error))
         return FALSE;
     }
-  return TRUE;
+  /* The orders back in the queue were not sent after all. */
+  return _qd_store_history_unsent (self, NULL, error);
 }
 
 /**
@@ -249,6 +250,12 @@ qd_store_outbox_claim (QdStore     *self,
             goto fail;
           sqlite3_bind_text (stmt, 1, item->entity_id, -1, SQLITE_STATIC);
           if (!_qd_store_step_done (self, stmt, error))
+            goto fail;
+          /* An order that just left the queue is sent now (the first attempt, or again
+           * after a failed one took its step back). */
+          if (local_sql == SQL_ORDER_SENDING
+              && sqlite3_changes (_qd_store_get_db (self)) > 0
+              && !_qd_store_history_local (self, item->entity_id, "sent", error))
             goto fail;
         }
     }
@@ -417,7 +424,8 @@ qd_store_outbox_applied (QdStore        *self,
       if (item->entity_id != NULL && strcmp (item->entity_id, id) != 0)
         {
           if (kind == QD_ENTITY_KIND_ORDER
-              && !exec_with_id (self, SQL_LOCAL_ORDER_DROP, item->entity_id, error))
+              && (!_qd_store_history_move (self, item->entity_id, id, error)
+                  || !exec_with_id (self, SQL_LOCAL_ORDER_DROP, item->entity_id, error)))
             goto fail;
           if (kind == QD_ENTITY_KIND_STOCK_REPORT
               && !exec_with_id (self, SQL_LOCAL_REPORT_DROP, item->entity_id, error))
@@ -434,7 +442,8 @@ qd_store_outbox_applied (QdStore        *self,
     {
       /* No entity in the answer: at least the order or report is no longer just local. */
       if (g_strcmp0 (item->type, "order.submit") == 0
-          && !exec_with_id (self, SQL_LOCAL_ORDER_SUBMITTED, item->entity_id, error))
+          && (!exec_with_id (self, SQL_LOCAL_ORDER_SUBMITTED, item->entity_id, error)
+              || !_qd_store_history_server_order (self, item->entity_id, error)))
         goto fail;
       if (g_strcmp0 (item->type, "stock_report.submit") == 0
           && !exec_with_id (self, SQL_LOCAL_REPORT_SUBMITTED, item->entity_id, error))
@@ -524,7 +533,9 @@ qd_store_outbox_rejected (QdStore     *self,
   if (!exec_reject (self, SQL_OUTBOX_REJECT, mutation_id, code, message, error))
     goto fail;
   if (g_strcmp0 (item->type, "order.submit") == 0
-      && !exec_reject (self, SQL_ORDER_REJECT, item->entity_id, code, message, error))
+      && (!exec_reject (self, SQL_ORDER_REJECT, item->entity_id, code, message, error)
+          || (sqlite3_changes (_qd_store_get_db (self)) > 0
+              && !_qd_store_history_local (self, item->entity_id, "rejected", error))))
     goto fail;
   if (g_strcmp0 (item->type, "stock_report.submit") == 0
       && !exec_reject (self, SQL_REPORT_REJECT, item->entity_id, code, message, error))
@@ -592,7 +603,8 @@ qd_store_outbox_retry_later (QdStore     *self,
   if (!_qd_store_step_done (self, stmt, error))
     goto fail;
   if (g_strcmp0 (item->type, "order.submit") == 0
-      && !exec_with_id (self, SQL_ORDER_REQUEUE, item->entity_id, error))
+      && (!exec_with_id (self, SQL_ORDER_REQUEUE, item->entity_id, error)
+          || !_qd_store_history_unsent (self, item->entity_id, error)))
     goto fail;
   if (g_strcmp0 (item->type, "stock_report.submit") == 0
       && !exec_with_id (self, SQL_REPORT_REQUEUE, item->entity_id, error))

@@ -69,6 +69,24 @@ char         *_qd_store_product_abbr  (const char   *mnemonic,
 gboolean      _qd_store_fill_abbr     (QdStore      *self,
                                        GError      **error);
 
+/* qd-store-history.c: the order status history, each inside the caller's transaction. */
+gboolean      _qd_store_history_local (QdStore      *self,
+                                       const char   *order_id,
+                                       const char   *status,
+                                       GError      **error);
+gboolean      _qd_store_history_server_order (QdStore *self,
+                                       const char   *order_id,
+                                       GError      **error);
+gboolean      _qd_store_history_move  (QdStore      *self,
+                                       const char   *from_id,
+                                       const char   *to_id,
+                                       GError      **error);
+gboolean      _qd_store_history_unsent (QdStore     *self,
+                                       const char   *order_id,
+                                       GError      **error);
+gboolean      _qd_store_history_reconcile (QdStore  *self,
+                                       GError      **error);
+
 /* Column text that may be NULL, duplicated. */
 static inline char *
 _qd_col_dup (sqlite3_stmt *stmt,

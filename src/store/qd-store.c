@@ -23,6 +23,7 @@ static const char *const migrations[] = {
   "/io/github/qudao/store/migrations/0002-search.sql",
   "/io/github/qudao/store/migrations/0003-short-search.sql",
   "/io/github/qudao/store/migrations/0004-dashboard.sql",
+  "/io/github/qudao/store/migrations/0005-order-history.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QD_STORE_SCHEMA_VERSION);
 
@@ -413,6 +414,9 @@ apply_migration (QdStore  *self,
     goto fail;
   /* Version 4 adds the dashboards' summaries of the orders already cached. */
   if (version == 4 && !_qd_store_rebuild_summaries (self, error))
+    goto fail;
+  /* Version 5 adds the status history: the server's orders get theirs from what they say. */
+  if (version == 5 && !_qd_store_history_reconcile (self, error))
     goto fail;
 
   return _qd_store_commit (self, error);

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdStore, qd_store, QD, STORE, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define QD_STORE_SCHEMA_VERSION 4
+#define QD_STORE_SCHEMA_VERSION 5
 
 /**
  * QdEntityKinds:
@@ -394,6 +394,36 @@ GPtrArray   *qd_store_list_orders      (QdStore            *self,
 QdOrderInfo *qd_store_get_order        (QdStore            *self,
                                         const char         *id,
                                         GPtrArray         **out_lines,
+                                        GError            **error);
+
+/**
+ * QdOrderEventSource:
+ * @QD_ORDER_EVENT_LOCAL: an event of this computer (queued, sent, rejected); the time is
+ *   this computer's
+ * @QD_ORDER_EVENT_SERVER: a status at the time the server states (submitted and held at
+ *   created_at, shipped at shipped_at), or with no time when it is not known
+ * @QD_ORDER_EVENT_OBSERVED: a status change a sync brought; the time is when this computer
+ *   applied it (the change happened at or before it)
+ */
+typedef enum
+{
+  QD_ORDER_EVENT_LOCAL,
+  QD_ORDER_EVENT_SERVER,
+  QD_ORDER_EVENT_OBSERVED,
+} QdOrderEventSource;
+
+typedef struct
+{
+  char               *status;  /* queued, sent, rejected, or a server status */
+  char               *at;      /* RFC 3339 UTC, or NULL when the time is not known */
+  QdOrderEventSource  source;
+} QdOrderEvent;
+
+void         qd_order_event_free       (QdOrderEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdOrderEvent, qd_order_event_free)
+
+GPtrArray   *qd_store_list_order_history (QdStore          *self,
+                                        const char         *order_id,
                                         GError            **error);
 
 typedef struct

@@ -557,6 +557,106 @@ test_rejected_resubmit (Fixture       *f,
 }
 
 static gboolean
+texts_have (GPtrArray  *texts,
+            const char *text)
+{
+  for (guint i = 0; i < texts->len; i++)
+    if (strstr (g_ptr_array_index (texts, i), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The detail's status history: the steps in words and local time, oldest first. */
+static void
+test_status_history (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *created = qd_order_format_created ("2026-11-12T06:30:00Z");
+  g_autofree char *order_id = NULL;
+  GtkWidget *history;
+  GtkWidget *first;
+
+  qd_test_catalog_add_order (f->store, "o_7", "SO-0007", "held", "2026-11-12T06:30:00Z", 4, 5,
+                             &error);
+  g_assert_no_error (error);
+  qd_test_catalog_add_order (f->store, "o_7", "SO-0007", "approved", "2026-11-12T06:30:00Z", 4,
+                             5, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (qd_orders_page_show_order (f->orders_page, "o_7"));
+  history = qd_test_find_widget (GTK_WIDGET (f->orders_page), GTK_TYPE_LIST_BOX,
+                                 "status-history");
+  g_assert_nonnull (history);
+  g_assert_true (gtk_widget_get_visible (history));
+  qd_test_collect_labels (history, texts);
+  g_assert_true (texts_have (texts, "Submitted"));
+  g_assert_true (texts_have (texts, "Held for review"));
+  g_assert_true (texts_have (texts, "Approved"));
+  g_assert_true (texts_have (texts, created));
+  g_assert_true (texts_have (texts, "Learnt at the sync of"));
+  /* Oldest first: the first step is the submission. */
+  first = gtk_widget_get_first_child (history);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==, "Submitted");
+
+  /* An order saved here shows its local step, and the list follows the order shown. */
+  g_assert_true (qd_cart_pane_add (f->cart, "p_8", 10, &error));
+  order_id = qd_cart_pane_submit (f->cart, &error);
+  g_assert_no_error (error);
+  g_assert_true (qd_orders_page_show_order (f->orders_page, order_id));
+  g_ptr_array_set_size (texts, 0);
+  qd_test_collect_labels (history, texts);
+  g_assert_true (texts_have (texts, "Saved on this computer"));
+  g_assert_false (texts_have (texts, "Held for review"));
+}
+
+/* Empty states: the cart's hint, the Orders page without orders and with filters that
+ * match nothing (cleared by its button). */
+static void
+test_empty_states (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *hint = qd_test_find_widget (GTK_WIDGET (f->cart), GTK_TYPE_BOX, "cart-empty");
+  GtkWidget *clear = qd_test_find_widget (GTK_WIDGET (f->orders_page), GTK_TYPE_BUTTON,
+                                          "clear-filters");
+  GtkWidget *search = qd_test_find_widget (GTK_WIDGET (f->orders_page), GTK_TYPE_SEARCH_ENTRY,
+                                           NULL);
+
+  g_assert_nonnull (hint);
+  g_assert_nonnull (clear);
+  g_assert_cmpuint (qd_cart_pane_get_n_lines (f->cart), ==, 0);
+  g_assert_true (gtk_widget_get_child_visible (hint));
+  g_assert_true (qd_cart_pane_add (f->cart, "p_3", qd_test_catalog_pack (3), &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_child_visible (hint));
+  g_assert_true (qd_cart_pane_set_qty (f->cart, "p_3", 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_get_child_visible (hint));
+
+  qd_orders_page_reload (f->orders_page);
+  g_assert_cmpstr (qd_orders_page_get_list_state (f->orders_page), ==, "no-orders");
+  qd_orders_page_set_filter (f->orders_page, NULL, NULL, NULL, "SO-9999");
+  g_assert_cmpstr (qd_orders_page_get_list_state (f->orders_page), ==, "no-match");
+  g_signal_emit_by_name (clear, "clicked");
+  g_assert_cmpstr (qd_orders_page_get_list_state (f->orders_page), ==, "no-orders");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+
+  qd_test_catalog_add_order (f->store, "o_1", "SO-0001", "shipped", "2026-10-02T03:04:05Z", 1,
+                             10, &error);
+  g_assert_no_error (error);
+  qd_orders_page_reload (f->orders_page);
+  g_assert_cmpstr (qd_orders_page_get_list_state (f->orders_page), ==, "list");
+  qd_orders_page_set_filter (f->orders_page, "cancelled", "2026-01-01", NULL, NULL);
+  g_assert_cmpstr (qd_orders_page_get_list_state (f->orders_page), ==, "no-match");
+  g_signal_emit_by_name (clear, "clicked");
+  g_assert_cmpstr (qd_orders_page_get_list_state (f->orders_page), ==, "list");
+  g_assert_cmpuint (n_items (qd_orders_page_get_model (f->orders_page)), ==, 1);
+}
+
+static gboolean
 has_focus_within (QdWindow  *window,
                   GtkWidget *widget)
 {
@@ -646,6 +746,8 @@ main (int   argc,
   ADD ("keyboard-flow", test_keyboard_flow);
   ADD ("orders-list", test_orders_list);
   ADD ("rejected-resubmit", test_rejected_resubmit);
+  ADD ("status-history", test_status_history);
+  ADD ("empty-states", test_empty_states);
 #undef ADD
   g_test_add_func ("/order/no-account", test_no_account);
 

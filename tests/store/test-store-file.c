@@ -202,7 +202,9 @@ test_check_later (void)
 
   g_assert_no_error (error);
   load_catalog (store);
-  pages = sql_int (store, "PRAGMA page_count");
+  /* A page of table data: the last page of the file may belong to the schema (the end of
+   * the bulk fill rewrites it), which even a fast open reads. */
+  pages = sql_int (store, "SELECT rootpage FROM sqlite_master WHERE name = 'products'");
   g_clear_object (&store);
 
   memset (garbage, 0x5a, sizeof garbage);

@@ -66,18 +66,50 @@ def wait_for(condition, what, timeout=DEFAULT_TIMEOUT):
         time.sleep(POLL_INTERVAL)  # polling interval of a bounded wait, not a fixed delay
 
 
+# A node whose widget was destroyed after we got hold of it (a list rebuilt, a row
+# replaced) is "defunct": libatspi then answers every call on it with
+# ATSPI_ERROR_APPLICATION_GONE, "The application no longer exists", although the app is
+# alive. Tree walks see such a node as gone: no role, no name, no children. A real exit
+# of the app is still caught: wait_for() checks the process itself.
+_APPLICATION_GONE = 0  # AtspiError's first value; the enum is not in the typelib
+
+
+def _vanished(error):
+    return error.domain == 'atspi_error' and error.code == _APPLICATION_GONE
+
+
 def role(node):
-    return node.get_role_name()
+    try:
+        return node.get_role_name()
+    except gi.repository.GLib.Error as e:
+        if _vanished(e):
+            return ''
+        raise
 
 
 def name(node):
-    return node.get_name() or ''
+    try:
+        return node.get_name() or ''
+    except gi.repository.GLib.Error as e:
+        if _vanished(e):
+            return ''
+        raise
 
 
 def children(node):
-    n = node.get_child_count()
+    try:
+        n = node.get_child_count()
+    except gi.repository.GLib.Error as e:
+        if _vanished(e):
+            return
+        raise
     for i in range(n):
-        child = node.get_child_at_index(i)
+        try:
+            child = node.get_child_at_index(i)
+        except gi.repository.GLib.Error as e:
+            if _vanished(e):
+                return
+            raise
         if child is not None:
             yield child
 
@@ -91,7 +123,12 @@ def walk(node, depth=0, max_depth=60):
 
 def showing(node):
     # GTK 4.8 never sets SHOWING; VISIBLE is the closest it reports.
-    states = node.get_state_set()
+    try:
+        states = node.get_state_set()
+    except gi.repository.GLib.Error as e:
+        if _vanished(e):
+            return False
+        raise
     return states.contains(Atspi.StateType.VISIBLE)
 
 

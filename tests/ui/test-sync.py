@@ -386,6 +386,8 @@ def main():
                     status = state['app'].proc.poll()
                     if status is not None:
                         q.log(f'qudao is gone: exit status {status}')
+                    else:
+                        q.log('qudao is still running')
     finally:
         stop_server()
         if os.environ.get('QUDAO_UI_KEEP'):
