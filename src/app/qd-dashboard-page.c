@@ -2018,10 +2018,15 @@ job_done_cb (GObject      *source,
 
   if (self->reload_pending || !current)
     {
+      /* The view may be another by now (a dealer opened, signed out): the reload says
+       * whether the region is loading again. */
       self->reload_pending = FALSE;
+      set_loading (self, FALSE);
       qd_dashboard_page_reload (self);
       return;
     }
+  if (!ok && job->history_ids != NULL)
+    g_debug ("dashboard: histories of held orders: %s", error->message);
   if (job->history_ids == NULL)
     set_loading (self, FALSE);
   /* Then the histories the reload left stale, a chunk at a time. */

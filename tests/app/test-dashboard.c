@@ -713,6 +713,24 @@ test_manager_table (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dashboard.back", NULL));
   g_assert_cmpstr (qd_dashboard_page_get_view (page), ==, "manager");
 
+  /* A dealer opened while the region is being computed: the dealer stays in view and the
+   * page stops loading when the job ends. */
+  qd_dashboard_page_reload (page);
+  g_assert_true (qd_dashboard_page_get_loading (page));
+  qd_dashboard_page_show_dealer (page, "d2");
+  g_assert_cmpstr (qd_dashboard_page_get_view (page), ==, "dealer");
+  {
+    gboolean expired = FALSE;
+    guint deadline = g_timeout_add_seconds (30, deadline_expired_cb, &expired);
+
+    while (qd_dashboard_page_is_busy (page) && !expired)
+      g_main_context_iteration (NULL, TRUE);
+    if (!expired)
+      g_source_remove (deadline);
+  }
+  g_assert_false (qd_dashboard_page_get_loading (page));
+  g_assert_cmpstr (qd_dashboard_page_get_view (page), ==, "dealer");
+
   close_window (window);
 }
 
