@@ -140,7 +140,6 @@ def scope():
 
 @step('approve one held order')
 def approve():
-    win = state['win']
     number = state['held'][0]
     q.click(wait_named('push button', f'Approve order {number}'))
     wait_named('label', 'Approval saved — it will be sent when you are online.')
@@ -148,7 +147,6 @@ def approve():
 
 @step('reject another with a comment')
 def reject():
-    win = state['win']
     number = state['held'][1]
     # Without a comment the page asks for one.
     q.click(wait_named('push button', f'Reject order {number}'))
@@ -161,8 +159,6 @@ def reject():
 
 @step('both orders show their decision waiting to be sent')
 def waiting():
-    win = state['win']
-
     def both():
         return sum(1 for t in labels(state['dash'])
                    if t.endswith('decision waiting to be sent')) >= 2
@@ -191,8 +187,6 @@ def sync_and_check():
 
 @step('after the sync the Dashboard no longer offers the two orders')
 def updated():
-    win = state['win']
-
     def gone():
         names = [q.name(n) for n in q.find_all(state['dash'], 'push button')]
         return not any(n.startswith(f'Approve order {number}') for number in state['held'][:2]
