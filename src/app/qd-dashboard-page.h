@@ -23,6 +23,10 @@ const char *qd_dashboard_page_get_view    (QdDashboardPage *self);
 void        qd_dashboard_page_show_dealer (QdDashboardPage *self,
                                            const char      *dealer_id);
 GListModel *qd_dashboard_page_get_dealers (QdDashboardPage *self);
+GListModel *qd_dashboard_page_get_held_orders (QdDashboardPage *self);
+gboolean    qd_dashboard_page_get_loading (QdDashboardPage *self);
+gboolean    qd_dashboard_page_is_busy     (QdDashboardPage *self);
+gint64      qd_dashboard_page_get_swap_in_time (QdDashboardPage *self);
 char       *qd_dashboard_page_dealers_csv (QdDashboardPage *self);
 gboolean    qd_dashboard_page_export_csv  (QdDashboardPage *self,
                                            GFile           *file,

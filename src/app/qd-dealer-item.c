@@ -12,6 +12,8 @@
 
 #include "qd-dealer-item.h"
 
+#include <string.h>
+
 struct _QdDealerItem
 {
   GObject     parent_instance;
@@ -147,10 +149,8 @@ qd_dealer_item_get_property (GObject    *object,
 }
 
 static void
-qd_dealer_item_finalize (GObject *object)
+row_clear (QdDealerRow *row)
 {
-  QdDealerRow *row = &QD_DEALER_ITEM (object)->row;
-
   g_free (row->dealer_id);
   g_free (row->name);
   g_free (row->region_id);
@@ -159,6 +159,27 @@ qd_dealer_item_finalize (GObject *object)
   g_free (row->stock_as_of);
   g_free (row->statement_period);
   g_free (row->statement_status);
+}
+
+static void
+row_copy (QdDealerRow       *dest,
+          const QdDealerRow *row)
+{
+  *dest = *row;
+  dest->dealer_id = g_strdup (row->dealer_id);
+  dest->name = g_strdup (row->name);
+  dest->region_id = g_strdup (row->region_id);
+  dest->level = g_strdup (row->level);
+  dest->last_order_at = g_strdup (row->last_order_at);
+  dest->stock_as_of = g_strdup (row->stock_as_of);
+  dest->statement_period = g_strdup (row->statement_period);
+  dest->statement_status = g_strdup (row->statement_status);
+}
+
+static void
+qd_dealer_item_finalize (GObject *object)
+{
+  row_clear (&QD_DEALER_ITEM (object)->row);
   G_OBJECT_CLASS (qd_dealer_item_parent_class)->finalize (object);
 }
 
@@ -200,16 +221,60 @@ qd_dealer_item_new (const QdDealerRow *row)
   g_return_val_if_fail (row != NULL, NULL);
 
   self = g_object_new (QD_TYPE_DEALER_ITEM, NULL);
-  self->row = *row;
-  self->row.dealer_id = g_strdup (row->dealer_id);
-  self->row.name = g_strdup (row->name);
-  self->row.region_id = g_strdup (row->region_id);
-  self->row.level = g_strdup (row->level);
-  self->row.last_order_at = g_strdup (row->last_order_at);
-  self->row.stock_as_of = g_strdup (row->stock_as_of);
-  self->row.statement_period = g_strdup (row->statement_period);
-  self->row.statement_status = g_strdup (row->statement_status);
+  row_copy (&self->row, row);
   return self;
+}
+
+static gboolean
+row_equal (const QdDealerRow *a,
+           const QdDealerRow *b)
+{
+  /* The figure structs are copied whole from zeroed memory, padding included. */
+  return g_strcmp0 (a->dealer_id, b->dealer_id) == 0
+         && g_strcmp0 (a->name, b->name) == 0
+         && g_strcmp0 (a->region_id, b->region_id) == 0
+         && g_strcmp0 (a->level, b->level) == 0
+         && memcmp (&a->year, &b->year, sizeof a->year) == 0
+         && a->behind_target == b->behind_target
+         && g_strcmp0 (a->last_order_at, b->last_order_at) == 0
+         && a->held_orders == b->held_orders
+         && g_strcmp0 (a->stock_as_of, b->stock_as_of) == 0
+         && a->stock_on_hand == b->stock_on_hand
+         && memcmp (&a->stock_cover, &b->stock_cover, sizeof a->stock_cover) == 0
+         && memcmp (&a->credit, &b->credit, sizeof a->credit) == 0
+         && a->credit_used_fen == b->credit_used_fen
+         && g_strcmp0 (a->statement_period, b->statement_period) == 0
+         && g_strcmp0 (a->statement_status, b->statement_status) == 0
+         && a->statements_disputed == b->statements_disputed
+         && a->statements_overdue == b->statements_overdue;
+}
+
+/**
+ * qd_dealer_item_set_row:
+ * @row: the same dealer's figures after a reload
+ *
+ * Replaces the figures in place, so that the table keeps this item (its selection and
+ * scroll position follow it), and notifies the sort keys.
+ *
+ * Returns: %TRUE when anything changed
+ */
+gboolean
+qd_dealer_item_set_row (QdDealerItem      *self,
+                        const QdDealerRow *row)
+{
+  g_return_val_if_fail (QD_IS_DEALER_ITEM (self), FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  if (row_equal (&self->row, row))
+    return FALSE;
+  row_clear (&self->row);
+  row_copy (&self->row, row);
+  /* Every property (the table's bound cells listen to "name" for all of them). */
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 1; i < N_PROPS; i++)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+  g_object_thaw_notify (G_OBJECT (self));
+  return TRUE;
 }
 
 const QdDealerRow *

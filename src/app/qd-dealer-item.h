@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (QdDealerItem, qd_dealer_item, QD, DEALER_ITEM, GObject)
 
 QdDealerItem      *qd_dealer_item_new      (const QdDealerRow *row);
 const QdDealerRow *qd_dealer_item_get_row  (QdDealerItem      *self);
+gboolean           qd_dealer_item_set_row  (QdDealerItem      *self,
+                                            const QdDealerRow *row);
 
 /* The texts the table and the CSV show, so both say the same. */
 char *qd_dealer_item_dup_attainment_text (QdDealerItem *self);

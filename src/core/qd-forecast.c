@@ -505,6 +505,138 @@ qd_sell_through_monthly (const QdSellThroughSpan  *spans,
 }
 
 /**
+ * qd_sell_through_demand_history:
+ * @spans: (array length=n_spans): spans between consecutive stock reports, in date order
+ * @n_spans: how many
+ * @out_monthly: (out) (transfer full) (array length=out_n_months): the monthly demand, oldest
+ *   first; %NULL when there is none
+ * @out_n_months: (out): how many months
+ * @out_first_month: (out) (optional) (transfer full): "YYYY-MM" of the first one, or %NULL
+ * @error: return location for a #GError
+ *
+ * The forecast's input from stock reports on any days, as qd-forecast.h describes under
+ * DEMAND HISTORY: each month covered by spans on at least %QD_SELL_THROUGH_MIN_MONTH_DAYS of
+ * its days gets the units of those days (each span's units spread evenly over its days),
+ * prorated to the whole month and rounded half up; the last run of consecutive such months
+ * is the history. Reports on the 1st of consecutive months thus give every month but the
+ * last report's; month-end reports give exactly the months between them.
+ *
+ * Errors are those of qd_sell_through_monthly() (bad dates, spans out of order, bad units).
+ *
+ * Returns: %TRUE on success (also when no month qualifies: then 0 months)
+ */
+gboolean
+qd_sell_through_demand_history (const QdSellThroughSpan  *spans,
+                                guint                     n_spans,
+                                gint64                  **out_monthly,
+                                guint                    *out_n_months,
+                                char                    **out_first_month,
+                                GError                  **error)
+{
+  g_autofree gint64 *shares = NULL;
+  g_autofree guint *covered = NULL;
+  g_autofree double *demand = NULL;
+  GDate first, last;
+  int first_index;
+  guint n_months, end, start;
+  char first_month[8];
+
+  g_return_val_if_fail (spans != NULL || n_spans == 0, FALSE);
+  g_return_val_if_fail (out_monthly != NULL && out_n_months != NULL, FALSE);
+
+  *out_monthly = NULL;
+  *out_n_months = 0;
+  if (out_first_month != NULL)
+    *out_first_month = NULL;
+  if (n_spans == 0)
+    return TRUE;
+
+  if (!parse_date (spans[0].from_date, "spans[0].from_date", &first, error)
+      || !parse_date (spans[n_spans - 1].to_date, "to_date", &last, error))
+    return FALSE;
+  first_index = g_date_get_year (&first) * 12 + g_date_get_month (&first) - 1;
+  if (g_date_compare (&first, &last) >= 0)
+    n_months = 1;
+  else
+    n_months = (guint) (g_date_get_year (&last) * 12 + g_date_get_month (&last) - 1
+                        - first_index + 1);
+  /* The oldest months go first when the history is longer than a forecast uses. */
+  if (n_months > QD_FORECAST_MAX_MONTHS)
+    {
+      first_index += n_months - QD_FORECAST_MAX_MONTHS;
+      n_months = QD_FORECAST_MAX_MONTHS;
+    }
+  g_snprintf (first_month, sizeof first_month, "%04d-%02d", first_index / 12,
+              first_index % 12 + 1);
+
+  /* Validation (dates, order, overlap, units) and the covered days are those of the
+   * integer spreading; the demand itself is summed from exact fractions below, so that a
+   * month seen for a few days is not prorated from a share rounded to whole units. */
+  shares = g_new0 (gint64, n_months);
+  covered = g_new0 (guint, n_months);
+  if (!qd_sell_through_monthly (spans, n_spans, first_month, n_months, shares, covered, error))
+    return FALSE;
+
+  demand = g_new0 (double, n_months);
+  for (guint s = 0; s < n_spans; s++)
+    {
+      GDate from, to, day;
+      guint32 to_j, span_days;
+
+      /* Already checked by qd_sell_through_monthly(). */
+      parse_date (spans[s].from_date, "from_date", &from, NULL);
+      parse_date (spans[s].to_date, "to_date", &to, NULL);
+      to_j = g_date_get_julian (&to);
+      span_days = to_j - g_date_get_julian (&from);
+      day = from;
+      g_date_add_days (&day, 1);
+      while (g_date_get_julian (&day) <= to_j)
+        {
+          GDate month_end = day;
+          guint32 days;
+          int index;
+
+          g_date_set_day (&month_end, g_date_get_days_in_month (g_date_get_month (&day),
+                                                                g_date_get_year (&day)));
+          days = MIN (g_date_get_julian (&month_end), to_j) - g_date_get_julian (&day) + 1;
+          index = g_date_get_year (&day) * 12 + g_date_get_month (&day) - 1 - first_index;
+          if (index >= 0 && (guint) index < n_months)
+            demand[index] += (double) spans[s].sold * days / span_days;
+          g_date_add_days (&day, days);
+        }
+    }
+
+  /* The last run of months seen on enough days. */
+  end = n_months;
+  while (end > 0 && covered[end - 1] < QD_SELL_THROUGH_MIN_MONTH_DAYS)
+    end--;
+  start = end;
+  while (start > 0 && covered[start - 1] >= QD_SELL_THROUGH_MIN_MONTH_DAYS)
+    start--;
+  if (end == start)
+    return TRUE;
+
+  *out_n_months = end - start;
+  *out_monthly = g_new (gint64, end - start);
+  for (guint i = start; i < end; i++)
+    {
+      int index = first_index + (int) i;
+      guint month_days = g_date_get_days_in_month (index % 12 + 1, index / 12);
+      double full = demand[i] * month_days / covered[i];
+
+      /* Half up, with the slack of qd_forecast_over_days() so that 30 × 31 / 31 stays 30. */
+      (*out_monthly)[i - start] = (gint64) floor (full + 0.5 + ROUNDING_SLACK);
+    }
+  if (out_first_month != NULL)
+    {
+      int index = first_index + (int) start;
+
+      *out_first_month = g_strdup_printf ("%04d-%02d", index / 12, index % 12 + 1);
+    }
+  return TRUE;
+}
+
+/**
  * qd_cover_compute:
  * @stock_qty: the stock on hand, 0..%QD_FORECAST_QTY_MAX
  * @rate: the sell-through that gives the rate

@@ -49,6 +49,18 @@
  * after the last, or in a gap) gets only its covered days' share; the covered days are
  * reported so that the caller hands only complete months to the forecast.
  *
+ * DEMAND HISTORY, what the dashboards hand to the forecast (qd_sell_through_demand_history):
+ * stock reports come on any day — the 1st, mid-month, the last day — so calendar months
+ * are rarely covered whole. A month covered by spans on at least
+ * QD_SELL_THROUGH_MIN_MONTH_DAYS of its days counts: its units are those of its covered
+ * days (each span's units spread evenly over the span's days, as exact fractions) prorated
+ * to the whole month, d_m / c_m × units, rounded half up. The history is the last run of
+ * consecutive such months. Reports on the 1st of August, September and October, 62 and 30
+ * units sold between them: August has 30 covered days (2–31) with 62 × 30/31 = 60 units,
+ * prorated 60 × 31/30 = 62; September is whole (the 1st from the first span, 2 units, and
+ * 29 days of the second, 29) = 31; October has only its 1st: left out. Month-end reports
+ * give exactly the whole months between them, as before.
+ *
  * DAYS OF COVER. How long the stock lasts at the observed rate: ⌊stock × days / sold⌋
  * whole days. With no sales (rate 0) it is QD_COVER_UNLIMITED when there is stock and
  * QD_COVER_NONE when there is none (nothing to cover, nothing selling); never a division
@@ -150,6 +162,17 @@ gboolean          qd_sell_through_monthly (const QdSellThroughSpan *spans,
                                            gint64            *out_monthly,
                                            guint             *out_covered_days,
                                            GError           **error);
+
+/* Half a month: a month seen on fewer days would be prorated from too little (one day of
+ * sales read as a month's), and a month seen on at least half of its days is a fair sample. */
+#define QD_SELL_THROUGH_MIN_MONTH_DAYS 15
+
+gboolean          qd_sell_through_demand_history (const QdSellThroughSpan *spans,
+                                                  guint              n_spans,
+                                                  gint64           **out_monthly,
+                                                  guint             *out_n_months,
+                                                  char             **out_first_month,
+                                                  GError           **error);
 
 typedef enum
 {

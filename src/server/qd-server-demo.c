@@ -172,6 +172,9 @@ static const char * const suffixes[] = {
   "商贸有限公司", "贸易有限公司", "供应链有限公司", "实业有限公司", "医药有限公司",
 };
 
+/* Months of order history before the anchor. */
+#define HISTORY_MONTHS 24
+
 /* Seasonality by calendar month: before Spring Festival, 618, Double Eleven. */
 static const int season[12] = { 130, 70, 90, 100, 100, 110, 90, 90, 100, 110, 130, 120 };
 
@@ -185,6 +188,7 @@ typedef struct
   int         weight;
   char      **favorites;  /* product ids this dealer orders */
   guint       n_favorites;
+  gint64      invoiced[HISTORY_MONTHS]; /* shipped and completed, per history month */
 } Dealer;
 
 typedef struct
@@ -577,7 +581,7 @@ make_history (Demo     *d,
   /* Lines per (weight unit × seasonal percent): 24 months ≈ 2 × the seasonal year. */
   lines_per_unit = (double) n_order_lines / (weight_sum * 2.0 * season_sum);
 
-  for (int month = -24; month < 0; month++)
+  for (int month = -HISTORY_MONTHS; month < 0; month++)
     {
       GDate first;
 
@@ -609,6 +613,7 @@ make_history (Demo     *d,
                 invoiced += total;
               lines -= n;
             }
+          dl->invoiced[month + HISTORY_MONTHS] = invoiced;
 
           /* Paid early the next month, a little less than invoiced; the last month is
            * still open. */
@@ -676,15 +681,82 @@ make_open_orders (Demo     *d,
   return TRUE;
 }
 
+/* Each dealer's planned target attainment in percent: spread over 75–125 % so that the
+ * dashboards show dealers behind and ahead of target, the same every run (what the orders
+ * make of it lands within about 70–130 % for the year). dealer1 (d-003) is
+ * a little behind, so that its dashboard and the cart's rebate hint have something to say.
+ * Not drawn from the PRNG: the rest of the data set stays what it was. */
+static int
+planned_attainment (const Dealer *dl,
+                    guint         k)
+{
+  if (g_str_equal (dl->id, "d-003"))
+    return 93;
+  return 75 + (int) ((k * 37 + 11) % 51);
+}
+
+/* The dealer's purchases of an average month at 100 % seasonality, in fen: its invoiced
+ * history divided by the seasonal percentages of those months (so a target follows the
+ * same seasons the purchases do). */
+static double
+seasonal_base (Demo         *d,
+               const Dealer *dl)
+{
+  gint64 invoiced = 0;
+  int season_sum = 0;
+
+  for (int month = -HISTORY_MONTHS; month < 0; month++)
+    {
+      GDate first;
+
+      month_date (d, month, 1, &first);
+      invoiced += dl->invoiced[month + HISTORY_MONTHS];
+      season_sum += season[g_date_get_month (&first) - 1];
+    }
+  return season_sum > 0 ? (double) invoiced / season_sum : 0;
+}
+
+/* A month's target: what the dealer buys in such a month, divided by its planned attainment,
+ * in whole ¥100 and at least ¥1,000. For a month of the history, "what it buys" leans on
+ * what it did buy (three quarters of it, a quarter the seasonal expectation): the demo's few
+ * orders a month vary so much that targets from the expectation alone scattered attainment
+ * far beyond the planned spread. @actual < 0: a month without history (the coming ones). */
+static gint64
+month_target (const Dealer *dl,
+              double        base,
+              int           pct,
+              int           calendar_month,
+              gint64        actual)
+{
+  double expected = base * season[calendar_month - 1];
+  double fen = (actual >= 0 ? (3.0 * actual + expected) / 4.0 : expected) * 100.0 / pct;
+
+  /* dealer1's months are exactly its planned attainment behind: what the demo shows of it
+   * (the dashboard, the cart's hint) does not depend on the month it is run in. */
+  if (g_str_equal (dl->id, "d-003") && actual > 0)
+    fen = actual * 100.0 / pct;
+
+  return MAX ((gint64) (fen / 10000 + 0.5) * 10000, 100000);
+}
+
 static gboolean
 make_targets_and_policies (Demo     *d,
-                           guint     n_order_lines,
                            GError  **error)
 {
-  /* Monthly purchases per weight unit, roughly: lines × average line value. */
-  gint64 per_unit = (gint64) n_order_lines / (24 * 81) * 5 * 30000 + 1000000;
+  g_autofree double *base = g_new0 (double, d->dealers->len);
+  int n_level[3] = { 0, };
 
-  for (int month = -24; month <= 2; month++)
+  for (guint k = 0; k < d->dealers->len; k++)
+    {
+      Dealer *dl = g_ptr_array_index (d->dealers, k);
+      int l = g_str_equal (dl->level, "general_agent") ? 0
+              : g_str_equal (dl->level, "provincial") ? 1 : 2;
+
+      base[k] = seasonal_base (d, dl);
+      n_level[l]++;
+    }
+
+  for (int month = -HISTORY_MONTHS; month <= 2; month++)
     {
       GDate first;
       g_autofree char *period = NULL;
@@ -695,27 +767,48 @@ make_targets_and_policies (Demo     *d,
         {
           Dealer *dl = g_ptr_array_index (d->dealers, k);
           g_autofree char *id = g_strdup_printf ("tg-%s-%s", dl->id, period);
+          gint64 amount = month_target (dl, base[k], planned_attainment (dl, k),
+                                        g_date_get_month (&first),
+                                        month < 0 ? dl->invoiced[month + HISTORY_MONTHS] : -1);
 
           if (!put (d, QD_SERVER_ENTITY_TARGET,
                     obj ("id", 's', id, "dealer_id", 's', dl->id, "period", 's', period,
-                         "amount_fen", 'i', per_unit * dl->weight / 100000 * 100000, NULL),
+                         "amount_fen", 'i', amount, NULL),
                     error))
             return FALSE;
         }
 
+      /* A policy per level and quarter, its tiers at 60 %, 100 % and 130 % of the level's
+       * average quarterly target (in whole ¥10,000): a dealer on target reaches 2 %. */
       if (g_date_get_month (&first) % 3 == 1)
         {
           g_autofree char *quarter = qd_server_rules_period_quarter (period);
+          gint64 level_sum[3] = { 0, };
+
+          for (guint k = 0; k < d->dealers->len; k++)
+            {
+              Dealer *dl = g_ptr_array_index (d->dealers, k);
+              int l = g_str_equal (dl->level, "general_agent") ? 0
+                      : g_str_equal (dl->level, "provincial") ? 1 : 2;
+
+              for (int i = 0; i < 3; i++)
+                level_sum[l] += month_target (dl, base[k], planned_attainment (dl, k),
+                                              (g_date_get_month (&first) - 1 + i) % 12 + 1,
+                                              month + i < 0
+                                              ? dl->invoiced[month + i + HISTORY_MONTHS] : -1);
+            }
 
           for (int l = 0; l < 3; l++)
             {
-              gint64 scale = l == 0 ? 10 : l == 1 ? 4 : 1;
+              gint64 average = n_level[l] > 0 ? level_sum[l] / n_level[l] : 100000000;
+              gint64 t1 = MAX (average * 60 / 100 / 1000000, 1) * 1000000;
+              gint64 t2 = MAX (average / 1000000, t1 / 1000000 + 1) * 1000000;
+              gint64 t3 = MAX (average * 130 / 100 / 1000000, t2 / 1000000 + 1) * 1000000;
               g_autofree char *id = g_strdup_printf ("rp-%s-%s", level_names[l], quarter);
               g_autofree char *tiers = g_strdup_printf (
                 "[{\"threshold_fen\":%" G_GINT64_FORMAT ",\"rate_bp\":100},"
                 "{\"threshold_fen\":%" G_GINT64_FORMAT ",\"rate_bp\":200},"
-                "{\"threshold_fen\":%" G_GINT64_FORMAT ",\"rate_bp\":300}]",
-                20000000 * scale, 50000000 * scale, 100000000 * scale);
+                "{\"threshold_fen\":%" G_GINT64_FORMAT ",\"rate_bp\":300}]", t1, t2, t3);
               g_autoptr(JsonParser) parser = json_parser_new ();
               JsonObject *row = obj ("id", 's', id, "level", 's', level_names[l],
                                      "period", 's', quarter, NULL);
@@ -939,7 +1032,7 @@ qd_server_demo_fill (QdServerStorage  *storage,
   ok = ok &&
        make_history (&d, n_order_lines, error) &&
        make_open_orders (&d, error) &&
-       make_targets_and_policies (&d, n_order_lines, error);
+       make_targets_and_policies (&d, error);
   PHASE ("orders");
 
   /* Credit limits follow the volume so that the big benchmark data set keeps headroom. */

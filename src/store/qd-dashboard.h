@@ -98,6 +98,10 @@ typedef struct
   QdRebateProgress   rebate;          /* over the quarter's purchases; zero without policy */
   QdRebatePolicy    *rebate_policy;   /* its tiers, for progress at other amounts (the cart);
                                        * NULL when no policy applies */
+  gint64             quarter_open_fen; /* orders to be invoiced this quarter, not purchases
+                                        * yet: submitted, held and approved ones of the
+                                        * quarter to date and local ones waiting to be sent
+                                        * (the cart's rebate hint counts them) */
   QdCreditPosition   credit;
   char              *stock_as_of;     /* the latest stock report, NULL when none */
   GPtrArray         *stock;           /* of QdStockCoverRow, by SKU */

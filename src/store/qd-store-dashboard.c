@@ -383,7 +383,6 @@ fill_cover_row (QdStockCoverRow              *row,
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (QdSellThroughSpan));
   g_autoptr(QdForecast) forecast = NULL;
   g_autofree gint64 *monthly = NULL;
-  g_autofree guint *covered = NULL;
   guint r = 0, n = ps->reports->len;
   const ReportQty *last = &g_array_index (ps->reports, ReportQty, n - 1);
   QdReorderInput input = { 0, };
@@ -426,45 +425,18 @@ fill_cover_row (QdStockCoverRow              *row,
   if (row->has_rate && !qd_cover_compute (row->on_hand, &row->rate, &row->cover, error))
     return FALSE;
 
-  /* Monthly sell-through over the months the spans touch; only the complete months at the
-   * end go to the forecast (a month half covered would read as a low month). */
+  /* The monthly demand of the last months the reports cover on at least half of their
+   * days, prorated to whole months (core's qd_sell_through_demand_history): reports dated
+   * the 1st, mid-month or month-end all give a history. */
   if (spans->len > 0)
     {
-      const QdSellThroughSpan *first = &g_array_index (spans, QdSellThroughSpan, 0);
-      char first_month[8];
-      guint n_months;
-      int y0, m0, y1, m1;
-      guint end, start;
+      guint n_months = 0;
 
-      g_strlcpy (first_month, first->from_date, sizeof first_month);
-      sscanf (first->from_date, "%d-%d", &y0, &m0);
-      sscanf (last->as_of, "%d-%d", &y1, &m1);
-      n_months = MIN ((guint) ((y1 * 12 + m1) - (y0 * 12 + m0) + 1), QD_FORECAST_MAX_MONTHS);
-      monthly = g_new0 (gint64, n_months);
-      covered = g_new0 (guint, n_months);
-      if (!qd_sell_through_monthly ((const QdSellThroughSpan *) spans->data, spans->len,
-                                    first_month, n_months, monthly, covered, error))
+      if (!qd_sell_through_demand_history ((const QdSellThroughSpan *) spans->data, spans->len,
+                                           &monthly, &n_months, NULL, error))
         return FALSE;
-      end = n_months;
-      while (end > 0)
-        {
-          int idx = y0 * 12 + m0 - 1 + (int) end - 1;
-
-          if (covered[end - 1] == g_date_get_days_in_month (idx % 12 + 1, idx / 12))
-            break;
-          end--;
-        }
-      start = end;
-      while (start > 0)
-        {
-          int idx = y0 * 12 + m0 - 1 + (int) start - 1;
-
-          if (covered[start - 1] != g_date_get_days_in_month (idx % 12 + 1, idx / 12))
-            break;
-          start--;
-        }
-      row->history_months = end - start;
-      forecast = qd_forecast_new (monthly + start, end - start, error);
+      row->history_months = n_months;
+      forecast = qd_forecast_new (monthly, n_months, error);
     }
   else
     forecast = qd_forecast_new (NULL, 0, error);
@@ -716,6 +688,40 @@ dealer_rebate (QdStore            *self,
 
 static const char SQL_DEALER[] = "SELECT name, level FROM dealers WHERE id = ?1";
 
+/* Orders that will be invoiced this quarter, not yet purchases: the server's submitted, held
+ * and approved orders of the quarter to date (counted on their order date, as purchases are),
+ * and every local order still waiting to be sent, whatever its date (it is placed now). */
+/* The status list is the partial index orders_open's, word for word, so that SQLite uses it
+ * (a dealer's few open orders, not all of its orders). */
+static const char SQL_QUARTER_OPEN[] =
+  "SELECT coalesce (sum (total_fen), 0) FROM orders WHERE dealer_id = ?1 "
+  "AND status IN ('queued', 'sending', 'submitted', 'held', 'approved') "
+  "AND (status IN ('queued', 'sending') "
+  "OR (created_at >= ?2 AND substr (created_at, 1, 10) <= ?3))";
+
+static gboolean
+dealer_quarter_open (QdStore            *self,
+                     QdDealerDashboard  *dash,
+                     const Periods      *p,
+                     GError            **error)
+{
+  sqlite3_stmt *stmt = _qd_store_stmt (self, SQL_QUARTER_OPEN, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, dash->dealer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, p->start[P_QUARTER], -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, p->today_s, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      dash->quarter_open_fen = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_DONE;
+    }
+  return step_error (self, stmt, rc, error);
+}
+
 /**
  * qd_store_dealer_dashboard:
  * @query: the dealer, today and the reorder parameters
@@ -802,6 +808,7 @@ qd_store_dealer_dashboard (QdStore                      *self,
   figures_finish (&dash->year, &acc, &p, P_YEAR);
 
   if (!dealer_rebate (self, dash, error)
+      || !dealer_quarter_open (self, dash, &p, error)
       || !qd_store_get_credit_position (self, q.dealer_id, &dash->credit, error)
       || (!q.skip_stock && !dealer_stock (self, dash, &q, &p, error)))
     return NULL;

@@ -17,6 +17,7 @@
 #include "qd-cart-pane.h"
 #include "qd-dashboard-page.h"
 #include "qd-dealer-item.h"
+#include "qd-held-order-item.h"
 #include "qd-line-chart.h"
 #include "qd-money.h"
 #include "qd-store.h"
@@ -32,6 +33,13 @@ typedef struct
   QdStore *store;
   sqlite3 *db;     /* the test's own connection, for independent SQL */
 } Fixture;
+
+static gboolean
+deadline_expired_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
 
 static void
 rm_rf (const char *path)
@@ -354,6 +362,27 @@ assert_contains (QdDashboardPage *page,
     g_error ("%s shows “%s”, without “%s”", name, text, part);
 }
 
+/* Waits (bounded) until the manager's figures computed in the background are in the page
+ * and painted: a reload returns before they are. */
+static void
+wait_loaded (QdDashboardPage *page)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
+  gboolean expired = FALSE;
+  guint deadline = g_timeout_add_seconds (30, deadline_expired_cb, &expired);
+
+  while (qd_dashboard_page_get_loading (page) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline);
+  g_assert_false (qd_dashboard_page_get_loading (page));
+  if (GTK_IS_WINDOW (root))
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (root));
+      qd_test_show_window (GTK_WINDOW (root));
+    }
+}
+
 static QdDashboardPage *
 new_page (Fixture    *f,
           GtkWindow **out_window,
@@ -367,6 +396,7 @@ new_page (Fixture    *f,
   qd_dashboard_page_set_today (page, TODAY);
   qd_dashboard_page_set_store (page, f->store);
   qd_test_show_window (GTK_WINDOW (window));
+  wait_loaded (page);
   *out_window = GTK_WINDOW (window);
   return page;
 }
@@ -374,6 +404,21 @@ new_page (Fixture    *f,
 static void
 close_window (GtkWindow *window)
 {
+  GtkWidget *child = gtk_window_get_child (window);
+
+  /* A job still computing holds the page (and its store) until it is done. */
+  if (QD_IS_DASHBOARD_PAGE (child))
+    {
+      gboolean expired = FALSE;
+      guint deadline = g_timeout_add_seconds (30, deadline_expired_cb, &expired);
+
+      wait_loaded (QD_DASHBOARD_PAGE (child));
+      while (qd_dashboard_page_is_busy (QD_DASHBOARD_PAGE (child)) && !expired)
+        g_main_context_iteration (NULL, TRUE);
+      if (!expired)
+        g_source_remove (deadline);
+      g_assert_false (qd_dashboard_page_is_busy (QD_DASHBOARD_PAGE (child)));
+    }
   gtk_window_destroy (window);
   qd_test_drain ();
 }
@@ -668,6 +713,24 @@ test_manager_table (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "dashboard.back", NULL));
   g_assert_cmpstr (qd_dashboard_page_get_view (page), ==, "manager");
 
+  /* A dealer opened while the region is being computed: the dealer stays in view and the
+   * page stops loading when the job ends. */
+  qd_dashboard_page_reload (page);
+  g_assert_true (qd_dashboard_page_get_loading (page));
+  qd_dashboard_page_show_dealer (page, "d2");
+  g_assert_cmpstr (qd_dashboard_page_get_view (page), ==, "dealer");
+  {
+    gboolean expired = FALSE;
+    guint deadline = g_timeout_add_seconds (30, deadline_expired_cb, &expired);
+
+    while (qd_dashboard_page_is_busy (page) && !expired)
+      g_main_context_iteration (NULL, TRUE);
+    if (!expired)
+      g_source_remove (deadline);
+  }
+  g_assert_false (qd_dashboard_page_get_loading (page));
+  g_assert_cmpstr (qd_dashboard_page_get_view (page), ==, "dealer");
+
   close_window (window);
 }
 
@@ -725,7 +788,206 @@ test_manager_review (Fixture       *f,
   close_window (window);
 }
 
-/* The cart's rebate hint: the quarter's purchases plus the cart, against the policy. */
+/* Applies one change in a page of its own, as an incremental sync does. */
+static void
+apply_page_of_one (QdStore    *store,
+                   const char *entity,
+                   const char *id,
+                   const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = g_strdup_printf ("c-%s", id);
+
+  g_assert_true (qd_store_begin_page (store, &error));
+  apply (store, entity, id, json);
+  g_assert_true (qd_store_commit_page (store, cursor, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* More held orders than fit on a screen (the old page laid out at most 12): every one is in
+ * the review list's model, the histories beyond the first ones arrive in the background,
+ * and the last one can be scrolled to and approved. */
+static void
+test_manager_many_held (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  GtkWindow *window;
+  QdDashboardPage *page;
+  GListModel *held;
+  GtkWidget *view, *row;
+  gboolean expired = FALSE;
+  guint deadline, n, n_with_history = 0;
+  const guint extra = 230;
+  g_autofree char *last = g_strdup_printf ("held-x%03u", extra - 1);
+
+  g_assert_true (qd_store_begin_page (f->store, &error));
+  for (guint i = 0; i < extra; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("held-x%03u", i);
+      /* Older than the fixture's two, a minute apart: the last one is the oldest. */
+      g_autofree char *json =
+        g_strdup_printf ("{\"number\": \"SO8%05u\", \"dealer_id\": \"d%u\", "
+                         "\"status\": \"held\", \"created_at\": \"2026-11-10T%02u:%02u:00Z\", "
+                         "\"total_fen\": %u, \"held_reason\": \"Quantity far above usual\", "
+                         "\"lines\": [{\"product_id\": \"p%u\", \"qty\": 600, "
+                         "\"unit_price_fen\": 1000, \"total_fen\": 600000}]}",
+                         i, i % N_DEALERS + 1, (1439 - i) / 60, (1439 - i) % 60, 600000,
+                         i % 9 + 1);
+
+      apply (f->store, "order", id, json);
+    }
+  g_assert_true (qd_store_commit_page (f->store, "c-many-held", NULL, &error));
+  g_assert_no_error (error);
+
+  set_role (f, "manager", "");
+  page = new_page (f, &window, 1280);
+  held = qd_dashboard_page_get_held_orders (page);
+  n = g_list_model_get_n_items (held);
+  g_assert_cmpuint (n, ==, extra + 2);
+  {
+    g_autofree char *count = g_strdup_printf ("%u", extra + 2);
+
+    g_assert_cmpstr (shown (page, "kpi-held"), ==, count);
+  }
+
+  /* The histories come in chunks after the figures: wait (bounded) for all of them. */
+  deadline = g_timeout_add_seconds (30, deadline_expired_cb, &expired);
+  while (!expired)
+    {
+      n_with_history = 0;
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(QdHeldOrderItem) item = g_list_model_get_item (held, i);
+
+          n_with_history += qd_held_order_item_get_history (item) != NULL;
+        }
+      if (n_with_history == n)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!expired)
+    g_source_remove (deadline);
+  g_assert_cmpuint (n_with_history, ==, n);
+
+  /* Only the rows in view are laid out; scroll to the last order and decide on it. */
+  /* Rows are widgets only for a window of the list (GTK 4.8 keeps up to 200 around what is
+   * in view), whatever the number of orders. */
+  view = find_named (GTK_WIDGET (page), "review-list");
+  {
+    guint rows = 0;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (view); c != NULL;
+         c = gtk_widget_get_next_sibling (c))
+      rows++;
+    g_assert_cmpuint (rows, <, n);
+  }
+  g_assert_null (find_named (GTK_WIDGET (page), last));
+  g_assert_true (gtk_widget_activate_action (view, "list.scroll-to-item", "u", n - 1));
+  for (guint i = 0; i < 20 && find_named (GTK_WIDGET (page), last) == NULL; i++)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      qd_test_show_window (window);
+    }
+  row = find_named (GTK_WIDGET (page), last);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (find_named (row, "approve"), "clicked");
+  g_assert_false (gtk_widget_get_sensitive (find_named (row, "approve")));
+  outbox = qd_store_outbox_list (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  g_assert_cmpstr (((QdOutboxItem *) outbox->pdata[0])->entity_id, ==, last);
+  /* Nothing (a job, a row's handler) keeps the page alive once its window is gone. */
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
+  close_window (window);
+  g_assert_null (page);
+}
+
+/* A reload after a sync swaps the new figures into the same widgets: the charts and the
+ * dealer items are the same objects, the selected dealer stays selected and the page stays
+ * where it was scrolled to. */
+static void
+test_manager_update_in_place (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkWindow *window;
+  QdDashboardPage *page;
+  GListModel *dealers;
+  GtkWidget *chart, *scroller;
+  GtkAdjustment *adjustment;
+  GtkSingleSelection *selection;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(QdDealerItem) selected = NULL;
+  gint64 year_before, year_after;
+  double scrolled;
+  guint n;
+
+  set_role (f, "manager", "");
+  page = new_page (f, &window, 1280);
+  dealers = qd_dashboard_page_get_dealers (page);
+  n = g_list_model_get_n_items (dealers);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (before, g_list_model_get_item (dealers, i));
+  chart = find_named (GTK_WIDGET (page), "chart-purchases");
+  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (
+                GTK_COLUMN_VIEW (find_named (GTK_WIDGET (page), "dealer-table"))));
+  gtk_single_selection_set_selected (selection, 2);
+  selected = g_object_ref (gtk_single_selection_get_selected_item (selection));
+
+  scroller = gtk_widget_get_ancestor (find_named (GTK_WIDGET (page), "region-year-purchases"),
+                                      GTK_TYPE_SCROLLED_WINDOW);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment)
+                     - gtk_adjustment_get_page_size (adjustment), >, 300);
+  gtk_adjustment_set_value (adjustment, 300);
+  scrolled = gtk_adjustment_get_value (adjustment);
+
+  /* A sync brings a shipped order of the selected dealer. */
+  year_before = sql_int (f, SQL_PURCHASES, "", "2026-01-01", TODAY, NULL);
+  {
+    g_autofree char *json =
+      g_strdup_printf ("{\"number\": \"SO700001\", \"dealer_id\": \"%s\", "
+                       "\"status\": \"shipped\", \"created_at\": \"2026-11-15T08:00:00Z\", "
+                       "\"total_fen\": 12345600, \"lines\": [{\"product_id\": \"p1\", "
+                       "\"qty\": 6000, \"unit_price_fen\": 2057, \"total_fen\": 12345600}]}",
+                       qd_dealer_item_get_row (selected)->dealer_id);
+
+    apply_page_of_one (f->store, "order", "o-new-shipped", json);
+  }
+  year_after = sql_int (f, SQL_PURCHASES, "", "2026-01-01", TODAY, NULL);
+  g_assert_cmpint (year_after, ==, year_before + 12345600);
+
+  qd_dashboard_page_reload (page);
+  wait_loaded (page);
+
+  assert_money (page, "region-year-purchases", year_after);
+  g_assert_true (find_named (GTK_WIDGET (page), "chart-purchases") == chart);
+  g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) selected);
+  g_assert_cmpuint (g_list_model_get_n_items (dealers), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(QdDealerItem) item = g_list_model_get_item (dealers, i);
+      guint found;
+
+      g_assert_true (g_ptr_array_find (before, item, &found));
+    }
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, scrolled);
+  /* The selected dealer's row shows its new purchases. */
+  {
+    const QdDealerRow *row = qd_dealer_item_get_row (selected);
+
+    g_assert_cmpint (row->year.purchases_fen, ==,
+                     sql_int (f, SQL_PURCHASES, row->dealer_id, "2026-01-01", TODAY, NULL));
+  }
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
+  close_window (window);
+  g_assert_null (page);
+}
+
+/* The cart's rebate hint: the quarter's purchases, the orders to be invoiced this quarter
+ * (submitted, held, approved, and queued local ones) and the cart, against the policy; a
+ * line under it says what was counted. */
 static void
 test_cart_rebate_hint (Fixture       *f,
                        gconstpointer  data)
@@ -735,12 +997,30 @@ test_cart_rebate_hint (Fixture       *f,
   g_autoptr(QdRebatePolicy) policy = qd_rebate_policy_new (tiers, G_N_ELEMENTS (tiers), &error);
   GtkWidget *window = gtk_window_new ();
   QdCartPane *pane = g_object_new (QD_TYPE_CART_PANE, NULL);
-  gint64 quarter, price;
+  gint64 quarter, open, price;
   g_autofree char *expected = NULL;
   GtkWidget *label;
 
   g_assert_no_error (error);
   set_role (f, "dealer", "d1");
+  /* Not yet invoiced: an order held today and one queued here, not yet sent. */
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *at = g_date_time_format (now, "%Y-%m-%dT00:00:00Z");
+    g_autofree char *json =
+      g_strdup_printf ("{\"number\": \"SO900100\", \"dealer_id\": \"d1\", "
+                       "\"status\": \"held\", \"created_at\": \"%s\", \"total_fen\": 345600, "
+                       "\"lines\": []}", at);
+    QdOrderLineInput lines[] = { { "p3", 12 } };
+    g_autofree char *queued = NULL;
+
+    g_assert_true (qd_store_begin_page (f->store, &error));
+    apply (f->store, "order", "held-today", json);
+    g_assert_true (qd_store_commit_page (f->store, "c-held-today", NULL, &error));
+    g_assert_no_error (error);
+    queued = qd_store_queue_order (f->store, lines, 1, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
   g_assert_true (qd_store_cart_set (f->store, "p1", 60, &error));
   g_assert_no_error (error);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (pane));
@@ -755,14 +1035,34 @@ test_cart_rebate_hint (Fixture       *f,
     g_autofree char *to = g_date_time_format (now, "%Y-%m-%d");
 
     quarter = sql_int (f, SQL_PURCHASES, "d1", from, to, NULL);
+    open = sql_int (f, "SELECT coalesce (sum (total_fen), 0) FROM orders WHERE dealer_id = ?1 "
+                    "AND (status IN ('queued', 'sending') OR (status IN ('submitted', 'held', "
+                    "'approved') AND substr (created_at, 1, 10) BETWEEN ?2 AND ?3))",
+                    "d1", from, to, NULL);
   }
+  /* The held order and the queued one (12 × p3 at its dealer price) at least. */
+  g_assert_cmpint (open, >=, 345600 + 12 * 1500);
   price = sql_int (f, "SELECT unit_price_fen FROM prices WHERE id = 'price-d1-p1'", NULL);
-  expected = qd_rebate_policy_format_hint (policy, quarter + 60 * price);
+  expected = qd_rebate_policy_format_hint (policy, quarter + open + 60 * price);
 
   label = find_named (GTK_WIDGET (pane), "rebate-hint");
   g_assert_nonnull (label);
   g_assert_true (gtk_widget_get_visible (label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected);
+
+  /* What was counted, in words, with both amounts. */
+  label = find_named (GTK_WIDGET (pane), "rebate-basis");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_get_visible (label));
+  {
+    g_autofree char *q = qd_money_format (quarter, QD_MONEY_FORMAT_DEFAULT);
+    g_autofree char *o = qd_money_format (open, QD_MONEY_FORMAT_DEFAULT);
+    const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+    g_assert_nonnull (strstr (text, q));
+    g_assert_nonnull (strstr (text, o));
+    g_assert_nonnull (strstr (text, "held for review"));
+  }
   close_window (GTK_WINDOW (window));
 }
 
@@ -841,6 +1141,8 @@ main (int   argc,
   ADD ("manager-figures", test_manager_figures);
   ADD ("manager-table-csv-open-dealer", test_manager_table);
   ADD ("manager-review", test_manager_review);
+  ADD ("manager-many-held", test_manager_many_held);
+  ADD ("manager-update-in-place", test_manager_update_in_place);
   ADD ("charts-narrow", test_charts_narrow);
   ADD ("cart-rebate-hint", test_cart_rebate_hint);
 #undef ADD

@@ -396,6 +396,116 @@ test_monthly (void)
 }
 
 static void
+assert_history (const QdSellThroughSpan *spans,
+                guint                    n_spans,
+                const char              *first_month,
+                const gint64            *expected,
+                guint                    n_expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *monthly = NULL;
+  g_autofree char *first = NULL;
+  guint n = 99;
+
+  g_assert_true (qd_sell_through_demand_history (spans, n_spans, &monthly, &n, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, n_expected);
+  g_assert_cmpstr (first, ==, first_month);
+  for (guint i = 0; i < n_expected; i++)
+    g_assert_cmpint (monthly[i], ==, expected[i]);
+}
+
+static void
+test_demand_history (void)
+{
+  /* Reports on the 1st of August … November 2026. Span 1 (1 Aug → 1 Sep, 31 days: 2 Aug …
+   * 1 Sep) sold 62 = 2 a day; span 2 (→ 1 Oct, 30 days) 30 = 1 a day; span 3 (→ 1 Nov,
+   * 31 days) 93 = 3 a day.
+   * August: covered 2–31 = 30 days, 60 units, prorated 60 × 31 / 30 = 62.
+   * September: the 1st from span 1 (2) + 2–30 from span 2 (29) = 31 over all 30 days.
+   * October: the 1st from span 2 (1) + 2–31 from span 3 (90) = 91 over all 31 days.
+   * November: only the 1st (3 units, 1 day < 15): left out. The old rule (whole months
+   * only) gave September and October here, and nothing at all with two reports. */
+  {
+    const QdSellThroughSpan spans[] = {
+      { "2026-08-01", "2026-09-01", 62 },
+      { "2026-09-01", "2026-10-01", 30 },
+      { "2026-10-01", "2026-11-01", 93 },
+    };
+    const gint64 expected[] = { 62, 31, 91 };
+
+    assert_history (spans, 3, "2026-08", expected, 3);
+    /* Two reports on the 1st: October (30 of 31 days, 90 units) prorated to 93. */
+    {
+      const gint64 october[] = { 93 };
+
+      assert_history (spans + 2, 1, "2026-10", october, 1);
+    }
+    /* The last two spans: September (29 days, 29 units → 30) and October (91). */
+    {
+      const gint64 two[] = { 30, 91 };
+
+      assert_history (spans + 1, 2, "2026-09", two, 2);
+    }
+  }
+
+  /* Mid-month reports: 15 Sep → 15 Oct (30 days: 16 Sep … 15 Oct) sold 60 = 2 a day;
+   * 15 Oct → 15 Nov (31 days: 16 Oct … 15 Nov) sold 93 = 3 a day.
+   * September: 16–30 = 15 days (the minimum), 30 units → 30 × 30 / 15 = 60.
+   * October: 1–15 from span 1 (30) + 16–31 from span 2 (48) = 78 over all 31 days.
+   * November: 1–15 = 15 of 30 days, 45 units → 45 × 30 / 15 = 90. */
+  {
+    const QdSellThroughSpan spans[] = {
+      { "2026-09-15", "2026-10-15", 60 },
+      { "2026-10-15", "2026-11-15", 93 },
+    };
+    const gint64 expected[] = { 60, 78, 90 };
+
+    assert_history (spans, 2, "2026-09", expected, 3);
+  }
+
+  /* Month-end reports: whole months, as qd_sell_through_monthly() gives them; August (no
+   * covered day) is not part of the history. */
+  {
+    const QdSellThroughSpan spans[] = {
+      { "2026-08-31", "2026-09-30", 45 },
+      { "2026-09-30", "2026-10-31", 62 },
+    };
+    const gint64 expected[] = { 45, 62 };
+
+    assert_history (spans, 2, "2026-09", expected, 2);
+  }
+
+  /* Half up: 1 unit over 31 Jan → 2 Mar 2026 (30 days): February's 28 days have 28/30 of
+   * it, 0.93 → 1; March (2 days) is left out. 7 units over 14 Feb → 28 Feb (14 days, the
+   * 15th … 28th): February seen on 14 days only — no history. */
+  {
+    const QdSellThroughSpan one[] = { { "2026-01-31", "2026-03-02", 1 } };
+    const QdSellThroughSpan short_span[] = { { "2026-02-14", "2026-02-28", 7 } };
+    const gint64 expected[] = { 1 };
+
+    assert_history (one, 1, "2026-02", expected, 1);
+    assert_history (short_span, 1, NULL, NULL, 0);
+  }
+
+  /* No spans, no history. */
+  assert_history (NULL, 0, NULL, NULL, 0);
+
+  /* Bad input is refused as qd_sell_through_monthly() refuses it. */
+  {
+    const QdSellThroughSpan bad[] = { { "2026-02-14", "2026-02-01", 7 } };
+    g_autoptr(GError) error = NULL;
+    g_autofree gint64 *monthly = NULL;
+    guint n = 0;
+
+    g_assert_false (qd_sell_through_demand_history (bad, 1, &monthly, &n, NULL, &error));
+    g_assert_error (error, QD_ERROR, QD_ERROR_INVALID);
+    g_assert_null (monthly);
+    g_assert_cmpuint (n, ==, 0);
+  }
+}
+
+static void
 test_monthly_errors (void)
 {
   const QdSellThroughSpan overlap[] = {
@@ -458,6 +568,7 @@ main (int   argc,
   g_test_add_func ("/forecast/sell-through-errors", test_sell_through_errors);
   g_test_add_func ("/forecast/monthly", test_monthly);
   g_test_add_func ("/forecast/monthly-errors", test_monthly_errors);
+  g_test_add_func ("/forecast/demand-history", test_demand_history);
 
   return g_test_run ();
 }

@@ -886,8 +886,10 @@ test_dealer_dashboard (Fixture       *f,
                            q_int (f->store, "SELECT coalesce (sum (qty), 0) FROM "
                                   "stock_report_lines WHERE report_id = ?1 AND product_id = ?2 "
                                   "AND expiry <= '2027-02-22'", latest, row->product_id, NULL));
-          /* Reports 2025-11-15 … 2026-11-15: complete months December … October. */
-          g_assert_cmpuint (row->history_months, <=, 11);
+          /* Reports 2025-11-15 … 2026-11-15: November 2025 (16–30, 15 days), December …
+           * October whole, November 2026 (1–15): at most 13 months, fewer for a product
+           * missing from some report. */
+          g_assert_cmpuint (row->history_months, <=, 13);
           g_assert_cmpint (row->reorder.quantity % row->pack_size, ==, 0);
           if (row->reorder.quantity > 0)
             g_assert_true (row->below_target);
@@ -965,6 +967,103 @@ test_rebate_tier_edges (Fixture       *f,
     }
 }
 
+/* Stock reports dated the 1st of consecutive months (issue 7: no month was complete, so
+ * nothing was ever suggested). p1 (pack of 10): 200 on 1 October, 20 on 1 November, nothing
+ * received: 180 sold over 2 October … 1 November (31 days). October is covered on 30 days,
+ * 180 × 30/31 units, prorated to its 31 days: 180 — one month of history, forecast 180 a
+ * month. Cover 20 × 31 / 180 = 3 days, below 7 + 14. Demand over 21 days: 180 × 21 /
+ * 30.4375 = 124.2 → 125; less 20 on hand = 105 → 110 in packs of 10. */
+static void
+test_reorder_month_start_reports (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  QdDealerDashboardQuery query = { .today = "2026-11-05" };
+  g_autoptr(QdDealerDashboard) dash = NULL;
+  const QdStockCoverRow *row;
+
+  load_catalog (f->store);
+  apply_page (f->store,
+              "[{\"entity\":\"stock_report\",\"op\":\"upsert\",\"id\":\"sr1\",\"data\":{"
+              "\"id\":\"sr1\",\"dealer_id\":\"d1\",\"as_of\":\"2026-10-01\",\"lines\":["
+              "{\"product_id\":\"p1\",\"qty\":200}]}},"
+              "{\"entity\":\"stock_report\",\"op\":\"upsert\",\"id\":\"sr2\",\"data\":{"
+              "\"id\":\"sr2\",\"dealer_id\":\"d1\",\"as_of\":\"2026-11-01\",\"lines\":["
+              "{\"product_id\":\"p1\",\"qty\":20}]}}]",
+              "c-reports", NULL, &error);
+  g_assert_no_error (error);
+
+  dash = qd_store_dealer_dashboard (f->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dash->stock->len, ==, 1);
+  row = dash->stock->pdata[0];
+  g_assert_cmpint (row->rate.sold, ==, 180);
+  g_assert_cmpint (row->rate.days, ==, 31);
+  g_assert_cmpuint (row->history_months, ==, 1);
+  g_assert_cmpint (row->forecast_month, ==, 180);
+  g_assert_cmpint (row->cover.kind, ==, QD_COVER_DAYS);
+  g_assert_cmpint (row->cover.days, ==, 3);
+  g_assert_true (row->below_target);
+  g_assert_cmpint (row->reorder.quantity, ==, 110);
+  g_assert_cmpint (row->reorder.packs, ==, 11);
+  g_assert_cmpuint (dash->n_reorder, ==, 1);
+}
+
+/* The cart's rebate hint counts the orders that will be invoiced this quarter: submitted,
+ * held and approved ones of the quarter to date and local ones waiting to be sent; not last
+ * quarter's, not cancelled or rejected ones, not those after today, and not the shipped
+ * ones (already purchases). */
+static void
+test_quarter_open_orders (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  QdDealerDashboardQuery query = { .today = "2026-11-05", .skip_stock = TRUE };
+  g_autoptr(QdDealerDashboard) dash = NULL;
+  g_autofree char *queued = NULL;
+  QdOrderLineInput lines[] = { { "p1", 10 } };
+  static const struct { const char *id; const char *status; const char *at; int total; } orders[] = {
+    { "o-shipped", "shipped", "2026-10-05T08:00:00Z", 100000 },
+    { "o-submitted", "submitted", "2026-10-10T08:00:00Z", 20000 },
+    { "o-held", "held", "2026-11-01T08:00:00Z", 30000 },
+    { "o-approved", "approved", "2026-11-05T23:59:59Z", 40000 },
+    { "o-last-quarter", "approved", "2026-09-30T23:59:59Z", 50000 },
+    { "o-cancelled", "cancelled", "2026-10-11T08:00:00Z", 60000 },
+    { "o-rejected", "rejected", "2026-10-12T08:00:00Z", 70000 },
+    { "o-tomorrow", "submitted", "2026-11-06T00:00:00Z", 80000 },
+  };
+  gint64 queued_total;
+
+  load_catalog (f->store);
+  for (guint i = 0; i < G_N_ELEMENTS (orders); i++)
+    {
+      g_autofree char *page = g_strdup_printf (
+        "[{\"entity\":\"order\",\"op\":\"upsert\",\"id\":\"%s\",\"data\":{\"id\":\"%s\","
+        "\"number\":\"SO-%u\",\"dealer_id\":\"d1\",\"status\":\"%s\",\"created_at\":\"%s\","
+        "\"total_fen\":%d,\"lines\":[]}}]", orders[i].id, orders[i].id, i, orders[i].status,
+        orders[i].at, orders[i].total);
+      g_autofree char *cursor = g_strdup_printf ("c-open-%u", i);
+
+      apply_page (f->store, page, cursor, NULL, &error);
+      g_assert_no_error (error);
+    }
+  apply_page (f->store,
+              "[{\"entity\":\"rebate_policy\",\"op\":\"upsert\",\"id\":\"rp\",\"data\":{"
+              "\"id\":\"rp\",\"level\":\"regional\",\"period\":\"2026-Q4\",\"tiers\":["
+              "{\"threshold_fen\":1000000,\"rate_bp\":100}]}}]", "c-policy", NULL, &error);
+  g_assert_no_error (error);
+  queued = qd_store_queue_order (f->store, lines, 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  queued_total = q_int (f->store, "SELECT total_fen FROM orders WHERE id = ?1", queued, NULL);
+  g_assert_cmpint (queued_total, >, 0);
+
+  dash = qd_store_dealer_dashboard (f->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dash->quarter.purchases_fen, ==, 100000);
+  g_assert_cmpint (dash->quarter_open_fen, ==, 20000 + 30000 + 40000 + queued_total);
+  g_assert_nonnull (dash->rebate_policy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -980,6 +1079,8 @@ main (int   argc,
   ADD ("/store/dashboard/manager", test_manager_dashboard);
   ADD ("/store/dashboard/dealer", test_dealer_dashboard);
   ADD ("/store/dashboard/rebate-tier-edges", test_rebate_tier_edges);
+  ADD ("/store/dashboard/reorder-month-start-reports", test_reorder_month_start_reports);
+  ADD ("/store/dashboard/quarter-open-orders", test_quarter_open_orders);
 #undef ADD
 
   return g_test_run ();
