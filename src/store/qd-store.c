@@ -24,9 +24,7 @@ static const char *const migrations[] = {
   "/io/github/qudao/store/migrations/0003-short-search.sql",
   "/io/github/qudao/store/migrations/0004-dashboard.sql",
   "/io/github/qudao/store/migrations/0005-order-history.sql",
-  /* 6 is assigned to the dashboards branch; its slot stays empty until that is merged. */
-  NULL,
-  "/io/github/qudao/store/migrations/0007-local-audit.sql",
+  "/io/github/qudao/store/migrations/0006-local-audit.sql",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == QD_STORE_SCHEMA_VERSION);
 
@@ -390,13 +388,9 @@ apply_migration (QdStore  *self,
   g_autofree char *set_version = NULL;
   int current = 0;
 
-  if (migrations[version - 1] != NULL)
-    {
-      sql = g_resources_lookup_data (migrations[version - 1], G_RESOURCE_LOOKUP_FLAGS_NONE,
-                                     error);
-      if (sql == NULL)
-        return FALSE;
-    }
+  sql = g_resources_lookup_data (migrations[version - 1], G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (sql == NULL)
+    return FALSE;
 
   if (!_qd_store_begin (self, error))
     return FALSE;
@@ -407,7 +401,7 @@ apply_migration (QdStore  *self,
   if (current >= version)
     return _qd_store_commit (self, error);
 
-  if (sql != NULL && !_qd_store_exec (self, g_bytes_get_data (sql, NULL), error))
+  if (!_qd_store_exec (self, g_bytes_get_data (sql, NULL), error))
     {
       g_prefix_error (error, _("Cannot upgrade the local data to version %d: "), version);
       goto fail;

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdStore, qd_store, QD, STORE, GObject)
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define QD_STORE_SCHEMA_VERSION 7
+#define QD_STORE_SCHEMA_VERSION 6
 
 /**
  * QdEntityKinds:

@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
--- Schema version 7: the local audit log (issue 6).
+-- Schema version 6: the local audit log (issue 6).
 --
 -- Discarding a change the brand rejected removes its outbox row (and the local order or
 -- stock report it created) for good. The note of what was thrown away and why is kept
