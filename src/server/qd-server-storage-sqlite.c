@@ -24,8 +24,14 @@
 
 G_DEFINE_QUARK (qd-server-error-quark, qd_server_error)
 
-#define N_MIGRATIONS 1
 #define RESOURCE_SQL "/io/github/qudao/server/sql/"
+
+/* The numbered migrations, in order: migration N brings user_version to N. */
+static const char * const migrations[] = {
+  "001-initial.sql",
+  "002-mutation-results.sql",
+};
+#define N_MIGRATIONS ((int) G_N_ELEMENTS (migrations))
 
 typedef struct
 {
@@ -41,6 +47,8 @@ struct _QdServerStorage
   GHashTable *readers;  /* GThread* → Conn* */
   GBytes     *secret;
   gint64      horizon;
+  /* The newest seq of the change log that has committed (after each commit, atomic). */
+  gint64      head_seq;
 };
 
 struct _QdServerTxn
@@ -123,11 +131,22 @@ static const char SQL_AUDIT_INSERT[] =
   "INSERT INTO audit (at, user_id, username, address, action, target, before, after, detail) "
   "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
+/* An applied result is its audit entry's after-image (append-only, so it stays what was
+ * answered) plus `extra`; a rejection keeps its whole answer in `result` (migration 002). */
 static const char SQL_FIND_MUTATION[] =
-  "SELECT user_id, body_hash, result FROM mutations WHERE id = ?1";
+  "SELECT m.user_id, m.body_hash, m.result, a.after, m.extra "
+  "FROM mutations m LEFT JOIN audit a ON a.id = m.audit_id WHERE m.id = ?1";
 static const char SQL_RECORD_MUTATION[] =
   "INSERT INTO mutations (id, user_id, body_hash, result, applied_at) "
   "VALUES (?1, ?2, ?3, ?4, unixepoch ())";
+static const char SQL_RECORD_APPLIED[] =
+  "INSERT INTO mutations (id, user_id, body_hash, audit_id, extra, applied_at) "
+  "VALUES (?1, ?2, ?3, ?4, ?5, unixepoch ())";
+
+/* Savepoints as prepared statements: a batch opens and releases hundreds of them. */
+static const char SQL_SAVEPOINT[] = "SAVEPOINT m";
+static const char SQL_RELEASE[] = "RELEASE m";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO m";
 
 static const char SQL_CREATE_SESSION[] =
   "INSERT INTO sessions (token_hash, user_id, device, created_at, expires_at) "
@@ -173,9 +192,12 @@ static const char SQL_REBUILD_HISTORY[] =
   "FROM order_lines l JOIN orders o ON o.id = l.order_id "
   "WHERE o.status NOT IN ('cancelled', 'rejected') "
   "GROUP BY l.dealer_id, l.product_id, substr (l.created_at, 1, 7)";
-static const char SQL_NEXT_COUNTER[] =
+/* Two statements rather than an upsert with RETURNING, which builds a temporary table for
+ * its rows on every call: a counter advances once per order. */
+static const char SQL_BUMP_COUNTER[] =
   "INSERT INTO counters (name, value) VALUES (?1, 1) "
-  "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value";
+  "ON CONFLICT (name) DO UPDATE SET value = value + 1";
+static const char SQL_GET_COUNTER[] = "SELECT value FROM counters WHERE name = ?1";
 static const char SQL_GET_ORDER[] =
   "SELECT id, number, dealer_id, status, created_at, client_order_id, note, requested_date, "
   "total_fen, held_reason, shipped_at FROM orders WHERE id = ?1";
@@ -660,7 +682,7 @@ migrate (Conn    *conn,
 
   for (int v = version + 1; v <= N_MIGRATIONS; v++)
     {
-      g_autofree char *name = g_strdup_printf (RESOURCE_SQL "%03d-initial.sql", v);
+      g_autofree char *name = g_strconcat (RESOURCE_SQL, migrations[v - 1], NULL);
       g_autoptr(GBytes) sql = g_resources_lookup_data (name, 0, error);
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v);
 
@@ -793,6 +815,19 @@ qd_server_storage_open (const char  *data_dir,
                    "the data directory %s is not writable", data_dir);
       return NULL;
     }
+
+  /* SQLite's memory statistics take a global mutex around every allocation, which every
+   * thread of the server then contends on; nothing here reads them. Only possible before
+   * SQLite initialises (else SQLITE_MISUSE, harmless). */
+  {
+    static gsize configured = 0;
+
+    if (g_once_init_enter (&configured))
+      {
+        sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+        g_once_init_leave (&configured, 1);
+      }
+  }
 
   storage = g_new0 (QdServerStorage, 1);
   storage->path = g_build_filename (data_dir, "qudao-server.db", NULL);
@@ -1410,24 +1445,35 @@ qd_server_txn_rollback (QdServerTxn *txn)
   txn_free (txn);
 }
 
+static gboolean
+run_sql (Conn        *conn,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = prep (conn, sql, error);
+
+  return stmt != NULL && run (conn, stmt, sql, error);
+}
+
 gboolean
 qd_server_txn_savepoint (QdServerTxn  *txn,
                          GError      **error)
 {
-  return exec (txn->conn, "SAVEPOINT m", error);
+  return run_sql (txn->conn, SQL_SAVEPOINT, error);
 }
 
 gboolean
 qd_server_txn_release (QdServerTxn  *txn,
                        GError      **error)
 {
-  return exec (txn->conn, "RELEASE m", error);
+  return run_sql (txn->conn, SQL_RELEASE, error);
 }
 
 void
 qd_server_txn_rollback_savepoint (QdServerTxn *txn)
 {
-  exec (txn->conn, "ROLLBACK TO m; RELEASE m", NULL);
+  if (!run_sql (txn->conn, SQL_ROLLBACK_TO, NULL) || !run_sql (txn->conn, SQL_RELEASE, NULL))
+    g_debug ("a savepoint could not be rolled back; the transaction will be");
 }
 
 #define PREP(sql) \
@@ -1438,25 +1484,26 @@ qd_server_txn_rollback_savepoint (QdServerTxn *txn)
 gboolean
 qd_server_txn_find_mutation (QdServerTxn  *txn,
                              const char   *id,
+                             gboolean     *out_found,
                              char        **out_user_id,
                              GBytes      **out_body_hash,
                              char        **out_result,
+                             char        **out_entity,
+                             char        **out_extra,
                              GError      **error)
 {
-  gboolean found;
   PREP (SQL_FIND_MUTATION);
 
   bind_text (stmt, 1, id);
-  if (!step_row (txn->conn, stmt, &found, "cannot read the mutation log", error))
+  if (!step_row (txn->conn, stmt, out_found, "cannot read the mutation log", error))
     return FALSE;
-  if (!found)
-    {
-      *out_result = NULL;
-      return TRUE;
-    }
+  if (!*out_found)
+    return TRUE;
   *out_user_id = col_dup (stmt, 0);
   *out_body_hash = g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1));
   *out_result = col_dup (stmt, 2);
+  *out_entity = col_dup (stmt, 3);
+  *out_extra = col_dup (stmt, 4);
   sqlite3_reset (stmt);
   return TRUE;
 }
@@ -1477,6 +1524,27 @@ qd_server_txn_record_mutation (QdServerTxn  *txn,
   bind_text (stmt, 2, user_id);
   sqlite3_bind_blob (stmt, 3, data, len, SQLITE_TRANSIENT);
   bind_text (stmt, 4, result);
+  return run (txn->conn, stmt, "cannot record the mutation", error);
+}
+
+gboolean
+qd_server_txn_record_applied (QdServerTxn  *txn,
+                              const char   *id,
+                              const char   *user_id,
+                              GBytes       *body_hash,
+                              gint64        audit_id,
+                              const char   *extra,
+                              GError      **error)
+{
+  gsize len;
+  gconstpointer data = g_bytes_get_data (body_hash, &len);
+  PREP (SQL_RECORD_APPLIED);
+
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, user_id);
+  sqlite3_bind_blob (stmt, 3, data, len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, audit_id);
+  bind_text (stmt, 5, extra);
   return run (txn->conn, stmt, "cannot record the mutation", error);
 }
 
@@ -1785,10 +1853,19 @@ qd_server_txn_next_counter (QdServerTxn  *txn,
                             gint64       *out_value,
                             GError      **error)
 {
-  PREP (SQL_NEXT_COUNTER);
+  {
+    PREP (SQL_BUMP_COUNTER);
 
-  bind_text (stmt, 1, name);
-  return single_int (txn, stmt, out_value, "cannot advance a counter", error);
+    bind_text (stmt, 1, name);
+    if (!run (txn->conn, stmt, "cannot advance a counter", error))
+      return FALSE;
+  }
+  {
+    PREP (SQL_GET_COUNTER);
+
+    bind_text (stmt, 1, name);
+    return single_int (txn, stmt, out_value, "cannot read a counter", error);
+  }
 }
 
 gboolean
@@ -2452,6 +2529,23 @@ qd_server_txn_audit (QdServerTxn  *txn,
                      const char   *detail,
                      GError      **error)
 {
+  return qd_server_txn_audit_with_id (txn, user_id, username, address, action, target, before,
+                                      after, detail, NULL, error);
+}
+
+gboolean
+qd_server_txn_audit_with_id (QdServerTxn  *txn,
+                             const char   *user_id,
+                             const char   *username,
+                             const char   *address,
+                             const char   *action,
+                             const char   *target,
+                             const char   *before,
+                             const char   *after,
+                             const char   *detail,
+                             gint64       *out_id,
+                             GError      **error)
+{
   PREP (SQL_AUDIT_INSERT);
 
   bind_text (stmt, 1, user_id);
@@ -2462,5 +2556,9 @@ qd_server_txn_audit (QdServerTxn  *txn,
   bind_text (stmt, 6, before);
   bind_text (stmt, 7, after);
   bind_text (stmt, 8, detail);
-  return run (txn->conn, stmt, "cannot write the audit log", error);
+  if (!run (txn->conn, stmt, "cannot write the audit log", error))
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = sqlite3_last_insert_rowid (txn->conn->db);
+  return TRUE;
 }

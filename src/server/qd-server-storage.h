@@ -227,25 +227,39 @@ QdServerTxn     *qd_server_storage_begin_bulk    (QdServerStorage   *storage,
 gboolean         qd_server_txn_commit            (QdServerTxn       *txn,
                                                   GError           **error);
 void             qd_server_txn_rollback          (QdServerTxn       *txn);
-/* Each mutation runs inside its own savepoint so that it is atomic and independent. */
+/* Each write request of a batch transaction runs inside its own savepoint, so that a
+ * storage failure undoes that request only (one level, named "m"). */
 gboolean         qd_server_txn_savepoint         (QdServerTxn       *txn,
                                                   GError           **error);
 gboolean         qd_server_txn_release           (QdServerTxn       *txn,
                                                   GError           **error);
 void             qd_server_txn_rollback_savepoint (QdServerTxn      *txn);
 
-/* Idempotency. */
+/* Idempotency. A recorded mutation is found with either its whole answer (*out_result, a
+ * rejection) or, for an applied one, the entity it answered (*out_entity: the after-image
+ * of its audit entry) and the members added to that entity (*out_extra, may be NULL). */
 gboolean         qd_server_txn_find_mutation     (QdServerTxn       *txn,
                                                   const char        *id,
+                                                  gboolean          *out_found,
                                                   char             **out_user_id,
                                                   GBytes           **out_body_hash,
                                                   char             **out_result,
+                                                  char             **out_entity,
+                                                  char             **out_extra,
                                                   GError           **error);
 gboolean         qd_server_txn_record_mutation   (QdServerTxn       *txn,
                                                   const char        *id,
                                                   const char        *user_id,
                                                   GBytes            *body_hash,
                                                   const char        *result,
+                                                  GError           **error);
+/* An applied mutation, by reference to its audit entry (qd_server_txn_audit_with_id). */
+gboolean         qd_server_txn_record_applied    (QdServerTxn       *txn,
+                                                  const char        *id,
+                                                  const char        *user_id,
+                                                  GBytes            *body_hash,
+                                                  gint64             audit_id,
+                                                  const char        *extra,
                                                   GError           **error);
 
 /* Sessions and users. */
@@ -451,6 +465,18 @@ gboolean         qd_server_txn_audit             (QdServerTxn       *txn,
                                                   const char        *before,
                                                   const char        *after,
                                                   const char        *detail,
+                                                  GError           **error);
+/* The same, giving the new entry's id (which the mutation log refers to). */
+gboolean         qd_server_txn_audit_with_id     (QdServerTxn       *txn,
+                                                  const char        *user_id,
+                                                  const char        *username,
+                                                  const char        *address,
+                                                  const char        *action,
+                                                  const char        *target,
+                                                  const char        *before,
+                                                  const char        *after,
+                                                  const char        *detail,
+                                                  gint64            *out_id,
                                                   GError           **error);
 
 G_END_DECLS

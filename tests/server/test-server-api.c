@@ -793,6 +793,60 @@ test_batch_independent (void)
   assert_applied (json_array_get_element (results, 0));
   assert_rejected (json_array_get_element (results, 1), "empty_order");
   assert_applied (json_array_get_element (results, 2));
+  /* The rejection in the middle undid neither of its batch-mates. */
+  {
+    g_autofree char *p1 = g_strdup_printf ("/api/v1/orders/%s", o1);
+    g_autofree char *p2 = g_strdup_printf ("/api/v1/orders/%s", o2);
+    g_autoptr(JsonNode) r1 = req ("GET", p1, dealer1, NULL, 200);
+    g_autoptr(JsonNode) r2 = req ("GET", p2, dealer1, NULL, 200);
+
+    g_assert_cmpstr (json_object_get_string_member (obj (r1), "id"), ==, o1);
+    g_assert_cmpstr (json_object_get_string_member (obj (r2), "id"), ==, o2);
+  }
+}
+
+/* A repeated batch answers its first answer byte for byte (but "duplicate"), for applied
+ * and rejected results alike, also after the applied order changed since. */
+static void
+test_replay_bytes (void)
+{
+  g_autoptr(GHashTable) index = dealer1_index ();
+  gint64 pack = 1;
+  const char *product = find_product (index, TRUE, FALSE, &pack);
+  g_autofree char *o1 = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf (
+    "{\"mutations\":["
+    "{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":\"%s\",\"lines\":"
+    "[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}],\"note\":\"引号\\\"与换行\\n\","
+    "\"expected_total_fen\":1}},"
+    "{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":\"%s\",\"lines\":"
+    "[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}}]}",
+    uuid (), o1, product, pack, uuid (), uuid (), product, pack + 1 + (pack > 1 ? 0 : 1000000000));
+  g_autofree char *cancel = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"改单\"}", o1);
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(JsonNode) cancelled = NULL;
+  g_autoptr(GString) expected = NULL;
+  guint status = 0;
+
+  first = qd_test_request_raw (server, "POST", "/api/v1/mutations", dealer1, body,
+                               strlen (body), &status);
+  g_assert_cmpuint (status, ==, 200);
+  expected = g_string_new_len (g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_assert_nonnull (strstr (expected->str, "\"status\":\"applied\""));
+  g_assert_nonnull (strstr (expected->str, "\"status\":\"rejected\""));
+  g_assert_nonnull (strstr (expected->str, "\"repriced\":true"));
+  g_assert_cmpuint (g_string_replace (expected, "\"duplicate\":false", "\"duplicate\":true", 0),
+                    ==, 2);
+
+  cancelled = mutate (dealer1, "order.cancel", cancel);
+  assert_applied (cancelled);
+
+  again = qd_test_request_raw (server, "POST", "/api/v1/mutations", dealer1, body,
+                               strlen (body), &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again),
+                   expected->str, expected->len);
 }
 
 static void
@@ -969,6 +1023,28 @@ test_statements (void)
     JsonArray *lines = json_object_get_array_member (obj (revised), "lines");
 
     assert_rejected (r, "unknown_line");
+    if (json_array_get_length (lines) > 0)
+      {
+        const char *first = json_object_get_string_member (
+          json_array_get_object_element (lines, 0), "line_id");
+        g_autofree char *half = g_strdup_printf (
+          "{\"statement_id\":\"%s\",\"version\":%" G_GINT64_FORMAT ",\"lines\":[{\"line_id\":"
+          "\"%s\",\"reason\":\"金额不符\"},{\"line_id\":\"L999\",\"reason\":\"没收到\"}]}",
+          sid, version + 1, first);
+        g_autoptr(JsonNode) h = mutate (dealer1, "statement.dispute", half);
+        g_autofree char *spath = g_strdup_printf ("/api/v1/statements/%s", sid);
+        g_autoptr(JsonNode) unchanged = NULL;
+        JsonObject *line0;
+
+        /* A good line before an unknown one: the rejection leaves the good one undisputed. */
+        assert_rejected (h, "unknown_line");
+        unchanged = req ("GET", spath, dealer1, NULL, 200);
+        g_assert_cmpstr (json_object_get_string_member (obj (unchanged), "status"), ==, "issued");
+        line0 = json_array_get_object_element (
+          json_object_get_array_member (obj (unchanged), "lines"), 0);
+        g_assert_true (!json_object_has_member (line0, "disputed_reason") ||
+                       json_object_get_null_member (line0, "disputed_reason"));
+      }
     if (json_array_get_length (lines) > 0)
       {
         g_autofree char *dispute = g_strdup_printf (
@@ -1333,6 +1409,7 @@ main (int    argc,
   g_test_add_func ("/server/order/submit", test_order_submit);
   g_test_add_func ("/server/order/rejections", test_order_rejections);
   g_test_add_func ("/server/order/batch", test_batch_independent);
+  g_test_add_func ("/server/order/replay-bytes", test_replay_bytes);
   g_test_add_func ("/server/order/lifecycle", test_order_lifecycle);
   g_test_add_func ("/server/stock-report/submit", test_stock_report);
   g_test_add_func ("/server/statement/confirm-dispute", test_statements);
