@@ -31,6 +31,41 @@
 /* ---------------------------------------------------------------------------------- */
 /* Canonical JSON (sorted members) for the body hash                                    */
 
+/* The hashes of recorded mutations were made from json-glib's text of each value; this
+ * must stay byte for byte the same, or a repeat after an upgrade would be `id_reused`. The
+ * common values are written directly (what json-glib writes for them), the rest by it. */
+static void
+append_json_value (GString  *out,
+                   JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  g_string_append (out, text);
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *s)
+{
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      /* json-glib escapes these (0x7f as \u007f); everything else goes as is. */
+      if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+        {
+          g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+
+          json_node_set_string (node, s);
+          append_json_value (out, node);
+          return;
+        }
+    }
+  g_string_append_c (out, '"');
+  g_string_append (out, s);
+  g_string_append_c (out, '"');
+}
+
 static void
 canonical (JsonNode *node,
            GString  *out)
@@ -45,14 +80,9 @@ canonical (JsonNode *node,
         g_string_append_c (out, '{');
         for (GList *l = names; l != NULL; l = l->next)
           {
-            g_autoptr(JsonNode) key = json_node_new (JSON_NODE_VALUE);
-            g_autofree char *k = NULL;
-
-            json_node_set_string (key, l->data);
-            k = json_to_string (key, FALSE);
             if (l != names)
               g_string_append_c (out, ',');
-            g_string_append (out, k);
+            append_json_string (out, l->data);
             g_string_append_c (out, ':');
             canonical (json_object_get_member (o, l->data), out);
           }
@@ -79,11 +109,21 @@ canonical (JsonNode *node,
       break;
     case JSON_NODE_VALUE:
     default:
-      {
-        g_autofree char *v = json_to_string (node, FALSE);
-
-        g_string_append (out, v);
-      }
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          append_json_string (out, json_node_get_string (node));
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        default:
+          append_json_value (out, node);
+          break;
+        }
       break;
     }
 }
