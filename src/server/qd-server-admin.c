@@ -338,7 +338,9 @@ audit (QdServerRequest  *req,
                               target, before, after, detail, error);
 }
 
-/* Storage refusals of the admin's input (unknown reference, taken key) answer 4xx. */
+/* Storage refusals of the admin's input (unknown reference, taken key, missing value)
+ * answer 4xx. The storage words them after the member and value (e.g. "sku already
+ * exists: QD-1"), never with the database's own text. */
 static gboolean
 refusal (QdServerRequest  *req,
          GError          **error)
@@ -356,12 +358,18 @@ refusal (QdServerRequest  *req,
       qd_server_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_reference", NULL,
                              "%s", e->message);
       break;
+    case QD_SERVER_ERROR_REQUIRED:
+      qd_server_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "missing_value", NULL,
+                             "%s", e->message);
+      break;
     case QD_SERVER_ERROR_NOT_FOUND:
       qd_server_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", NULL, "%s", e->message);
       break;
     default:
       return FALSE;
     }
+  /* Whatever the request wrote before the refusal is undone with it. */
+  req->undo = TRUE;
   g_clear_error (error);
   return TRUE;
 }

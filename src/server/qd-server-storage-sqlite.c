@@ -74,6 +74,11 @@ struct _QdServerTxn
   GHashTable      *log_at_commit;
 };
 
+static gboolean run_row (QdServerTxn *txn, sqlite3_stmt *stmt, QdServerEntity entity,
+                         JsonObject *row, const char *what, GError **error);
+static gboolean row_exists (QdServerTxn *txn, const char *exists_sql, const char *id,
+                            gboolean *out_exists, GError **error);
+
 static void
 txn_free (QdServerTxn *txn)
 {
@@ -168,9 +173,11 @@ static const char SQL_CREATE_SESSION[] =
 static const char SQL_TOUCH_SESSION[] =
   "UPDATE sessions SET expires_at = max (expires_at, ?2) WHERE token_hash = ?1";
 static const char SQL_DELETE_SESSION[] = "DELETE FROM sessions WHERE token_hash = ?1";
+/* Without a password an existing user keeps theirs (NOT NULL is checked before the
+ * upsert, hence the subquery); a new one fails NOT NULL, answered as REQUIRED. */
 static const char SQL_PUT_USER[] =
   "INSERT INTO users (id, username, name, role, dealer_id, password_hash) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+  "VALUES (?1, ?2, ?3, ?4, ?5, coalesce (?6, (SELECT password_hash FROM users WHERE id = ?1))) "
   "ON CONFLICT (id) DO UPDATE SET username = excluded.username, name = excluded.name, "
   "role = excluded.role, dealer_id = excluded.dealer_id, "
   "password_hash = coalesce (excluded.password_hash, password_hash)";
@@ -330,6 +337,11 @@ static const char SQL_PUT_REBATE_POLICY[] =
 static const char SQL_PUT_PAYMENT[] =
   "INSERT INTO payments (id, dealer_id, date, amount_fen, method, ref) "
   "VALUES (:id, :dealer_id, :date, :amount_fen, :method, :ref)";
+/* Which reference of a refused row points at nothing. */
+static const char SQL_DEALER_EXISTS[] = "SELECT EXISTS (SELECT 1 FROM dealers WHERE id = ?1)";
+static const char SQL_REGION_EXISTS[] = "SELECT EXISTS (SELECT 1 FROM regions WHERE id = ?1)";
+static const char SQL_PRODUCT_EXISTS[] = "SELECT EXISTS (SELECT 1 FROM products WHERE id = ?1)";
+
 static const char SQL_PUT_ADJUSTMENT[] =
   "INSERT INTO adjustments (id, dealer_id, date, amount_fen, ref) "
   "VALUES (:id, :dealer_id, :date, :amount_fen, :ref)";
@@ -754,6 +766,32 @@ put_meta (Conn        *conn,
 }
 
 
+/* Publishes the newest seq of the change log (writer connection, committed data). */
+static gboolean
+read_head_seq (QdServerStorage  *storage,
+               GError          **error)
+{
+  sqlite3_stmt *stmt = prep (storage->writer, SQL_MAX_SEQ, error);
+  gboolean found;
+  gint64 head;
+
+  if (stmt == NULL ||
+      !step_row (storage->writer, stmt, &found, "cannot read the feed end", error))
+    return FALSE;
+  head = found ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  __atomic_store_n (&storage->head_seq, head, __ATOMIC_RELEASE);
+  return TRUE;
+}
+
+gint64
+qd_server_storage_get_head_seq (QdServerStorage *storage)
+{
+  g_return_val_if_fail (storage != NULL, G_MAXINT64);
+
+  return __atomic_load_n (&storage->head_seq, __ATOMIC_ACQUIRE);
+}
+
 /* Runs on the writer after each commit (sqlite3_wal_hook; it replaces the automatic
  * checkpoint). */
 static int
@@ -850,6 +888,8 @@ load_state (QdServerStorage  *storage,
   if (horizon == NULL)
     goto fail;
   storage->horizon = g_ascii_strtoll (horizon, NULL, 10);
+  if (!read_head_seq (storage, error))
+    goto fail;
 
   return exec (conn, "COMMIT", error);
 
@@ -1508,6 +1548,9 @@ qd_server_txn_commit (QdServerTxn  *txn,
   ok = flush_log_at_commit (txn, error) && exec (txn->conn, "COMMIT", error);
   if (!ok)
     exec (txn->conn, "ROLLBACK", NULL);
+  /* Only after the commit: a reader trusting the head must find everything up to it. */
+  else if (!read_head_seq (txn->storage, NULL))
+    __atomic_store_n (&txn->storage->head_seq, G_MAXINT64 - 1, __ATOMIC_RELEASE);
   if (txn->bulk)
     exec (txn->conn, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536", NULL);
   txn_free (txn);
@@ -1683,8 +1726,15 @@ qd_server_txn_put_user (QdServerTxn        *txn,
                         const char         *password_hash,
                         GError            **error)
 {
+  g_autoptr(JsonObject) row = json_object_new ();
+  g_autoptr(GError) local = NULL;
   sqlite3_stmt *rs;
   PREP (SQL_PUT_USER);
+
+  /* What a refusal names. */
+  json_object_set_string_member (row, "username", username);
+  if (dealer_id != NULL)
+    json_object_set_string_member (row, "dealer_id", dealer_id);
 
   bind_text (stmt, 1, id);
   bind_text (stmt, 2, username);
@@ -1692,7 +1742,7 @@ qd_server_txn_put_user (QdServerTxn        *txn,
   bind_text (stmt, 4, qd_enum_to_string (QD_TYPE_USER_ROLE, role));
   bind_text (stmt, 5, dealer_id);
   bind_text (stmt, 6, password_hash);
-  if (!run (txn->conn, stmt, "cannot write the user", error))
+  if (!run_row (txn, stmt, QD_SERVER_N_ENTITIES, row, "cannot write the user", error))
     return FALSE;
 
   rs = prep (txn->conn, SQL_CLEAR_USER_REGIONS, error);
@@ -1708,8 +1758,22 @@ qd_server_txn_put_user (QdServerTxn        *txn,
         return FALSE;
       bind_text (rs, 1, id);
       bind_text (rs, 2, region_ids[i]);
-      if (!run (txn->conn, rs, "cannot write the user's regions", error))
-        return FALSE;
+      if (!run (txn->conn, rs, "cannot write the user's regions", &local))
+        {
+          gboolean exists = TRUE;
+
+          if (local->code == QD_SERVER_ERROR_FAILED)
+            return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
+          if (!row_exists (txn, SQL_REGION_EXISTS, region_ids[i], &exists, error))
+            return FALSE;
+          if (exists)
+            g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_INVALID,
+                         "region_ids[%u]: %s is listed twice", i, region_ids[i]);
+          else
+            g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_INVALID,
+                         "region_ids[%u]: there is no region %s", i, region_ids[i]);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -2404,6 +2468,185 @@ qd_server_txn_put_statement (QdServerTxn              *txn,
   return TRUE;
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* Refused admin rows: messages that name the member, never SQLite's text               */
+
+/* The references of the admin-managed rows (member → referenced table). */
+static const struct
+{
+  QdServerEntity  entity;
+  const char     *member;
+  const char     *noun;
+  const char     *exists_sql;
+} references[] = {
+  { QD_SERVER_ENTITY_DEALER, "parent_id", "dealer", SQL_DEALER_EXISTS },
+  { QD_SERVER_ENTITY_DEALER, "region_id", "region", SQL_REGION_EXISTS },
+  { QD_SERVER_ENTITY_PRICE, "product_id", "product", SQL_PRODUCT_EXISTS },
+  { QD_SERVER_ENTITY_PRICE, "dealer_id", "dealer", SQL_DEALER_EXISTS },
+  { QD_SERVER_ENTITY_TARGET, "dealer_id", "dealer", SQL_DEALER_EXISTS },
+  { QD_SERVER_ENTITY_PAYMENT, "dealer_id", "dealer", SQL_DEALER_EXISTS },
+  { QD_SERVER_ENTITY_ADJUSTMENT, "dealer_id", "dealer", SQL_DEALER_EXISTS },
+  { QD_SERVER_N_ENTITIES /* users */, "dealer_id", "dealer", SQL_DEALER_EXISTS },
+};
+
+/* The unique keys of those rows as SQLite names them, and how to say that one is taken
+ * (the values of the key's members, in order, fill the %s). */
+static const struct
+{
+  const char *columns;
+  const char *format;
+} unique_keys[] = {
+  { "products.sku", "sku already exists: %s" },
+  { "users.username", "username already exists: %s" },
+  { "prices.product_id, prices.level", "a price of product %s for level %s exists already" },
+  { "prices.product_id, prices.dealer_id", "a price of product %s for dealer %s exists already" },
+  { "targets.dealer_id, targets.period", "a target of dealer %s for %s exists already" },
+  { "rebate_policies.level, rebate_policies.period",
+    "a rebate policy for level %s and %s exists already" },
+};
+
+static gboolean
+row_exists (QdServerTxn  *txn,
+            const char   *exists_sql,
+            const char   *id,
+            gboolean     *out_exists,
+            GError      **error)
+{
+  gint64 found = 0;
+  PREP (exists_sql);
+
+  bind_text (stmt, 1, id);
+  if (!single_int (txn, stmt, &found, "cannot check a reference", error))
+    return FALSE;
+  *out_exists = found != 0;
+  return TRUE;
+}
+
+/* The text of a member for a message (strings as they are, numbers in decimal). */
+static char *
+member_text (JsonObject *row,
+             const char *member)
+{
+  JsonNode *node = row != NULL ? json_object_get_member (row, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return g_strdup ("(none)");
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return json_to_string (node, FALSE);
+}
+
+/* Explains why SQLite refused the write of @row (an admin entity, or a user when @entity is
+ * QD_SERVER_N_ENTITIES) with @ext (extended result code) and @sqlite_message (parsed here,
+ * never shown). Sets @error; FALSE always. */
+static gboolean
+refuse_row (QdServerTxn     *txn,
+            QdServerEntity   entity,
+            JsonObject      *row,
+            int              ext,
+            const char      *sqlite_message,
+            GError         **error)
+{
+  const char *noun = entity < QD_SERVER_N_ENTITIES ? entities[entity].name : "user";
+
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+      const char *columns = strstr (sqlite_message, "failed: ");
+
+      columns = columns != NULL ? columns + strlen ("failed: ") : "";
+      for (guint i = 0; i < G_N_ELEMENTS (unique_keys); i++)
+        {
+          g_auto(GStrv) names = NULL;
+          g_autofree char *v0 = NULL;
+          g_autofree char *v1 = NULL;
+
+          if (!g_str_equal (columns, unique_keys[i].columns))
+            continue;
+          names = g_strsplit (unique_keys[i].columns, ", ", 2);
+          v0 = member_text (row, strchr (names[0], '.') + 1);
+          v1 = names[1] != NULL ? member_text (row, strchr (names[1], '.') + 1) : NULL;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+          g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_CONFLICT,
+                       unique_keys[i].format, v0, v1);
+#pragma GCC diagnostic pop
+          return FALSE;
+        }
+      g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_CONFLICT,
+                   "another %s has the same key", noun);
+      return FALSE;
+    }
+
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (references); i++)
+        {
+          const char *id;
+          gboolean exists = TRUE;
+
+          if (references[i].entity != entity ||
+              !json_object_has_member (row, references[i].member) ||
+              json_object_get_null_member (row, references[i].member))
+            continue;
+          id = json_object_get_string_member (row, references[i].member);
+          if (!row_exists (txn, references[i].exists_sql, id, &exists, error))
+            return FALSE;
+          if (!exists)
+            {
+              g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_INVALID,
+                           "%s: there is no %s %s", references[i].member, references[i].noun, id);
+              return FALSE;
+            }
+        }
+      g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_INVALID,
+                   "the %s refers to something that does not exist", noun);
+      return FALSE;
+    }
+
+  if (ext == SQLITE_CONSTRAINT_NOTNULL)
+    {
+      if (strstr (sqlite_message, "users.password_hash") != NULL)
+        g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_REQUIRED,
+                     "password: required for a new user");
+      else
+        g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_REQUIRED,
+                     "the %s lacks a required value", noun);
+      return FALSE;
+    }
+
+  g_set_error (error, QD_SERVER_ERROR, QD_SERVER_ERROR_INVALID,
+               "the %s has a value out of range", noun);
+  return FALSE;
+}
+
+/* Steps an admin write; a constraint failure becomes refuse_row()'s error. */
+static gboolean
+run_row (QdServerTxn     *txn,
+         sqlite3_stmt    *stmt,
+         QdServerEntity   entity,
+         JsonObject      *row,
+         const char      *what,
+         GError         **error)
+{
+  int rc = sqlite3_step (stmt);
+  int ext;
+  g_autofree char *message = NULL;
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  ext = sqlite3_extended_errcode (txn->conn->db);
+  message = g_strdup (sqlite3_errmsg (txn->conn->db));
+  sqlite3_reset (stmt);
+  if ((rc & 0xff) != SQLITE_CONSTRAINT)
+    return set_db_error (error, txn->conn->db, rc, what);
+  return refuse_row (txn, entity, row, ext, message, error);
+}
+
 gboolean
 qd_server_txn_put_row (QdServerTxn     *txn,
                        QdServerEntity   entity,
@@ -2446,7 +2689,7 @@ qd_server_txn_put_row (QdServerTxn     *txn,
             bind_text (stmt, i, text);
           }
       }
-    return run (txn->conn, stmt, "cannot write the row", error);
+    return run_row (txn, stmt, entity, row, "cannot write the row", error);
   }
 }
 

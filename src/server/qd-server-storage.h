@@ -27,6 +27,7 @@ typedef enum
   QD_SERVER_ERROR_NOT_FOUND,  /* no such row (or outside the caller's scope) */
   QD_SERVER_ERROR_CONFLICT,   /* a unique key is taken */
   QD_SERVER_ERROR_INVALID,    /* a value the database refuses (check constraint, bad reference) */
+  QD_SERVER_ERROR_REQUIRED,   /* a value the row needs is missing (the password of a new user) */
 } QdServerError;
 
 GQuark qd_server_error_quark (void);
@@ -203,6 +204,10 @@ gboolean         qd_server_storage_read_changes  (QdServerStorage   *storage,
                                                   gboolean          *out_has_more,
                                                   gint64            *out_head_seq,
                                                   GError           **error);
+/* The newest seq of the change log known to have committed (any thread; published after
+ * each commit of this process), or G_MAXINT64 when the storage cannot tell. A cursor at or
+ * past it has nothing to read: the feed answers such an empty poll without a query. */
+gint64           qd_server_storage_get_head_seq  (QdServerStorage   *storage);
 /* The oldest cursor still served: cursors below it get 410. */
 gint64           qd_server_storage_get_horizon   (QdServerStorage   *storage);
 /* The entity as it appears in the feed, or NULL + NOT_FOUND (also outside the scope). */
@@ -422,7 +427,9 @@ gboolean         qd_server_txn_put_statement     (QdServerTxn       *txn,
                                                   GError           **error);
 /* Creates or replaces a row of an admin-managed entity from a validated object whose
  * members are named like the columns (region, dealer, product, price, target,
- * rebate_policy, payment, adjustment). */
+ * rebate_policy, payment, adjustment). A refused row is CONFLICT (a unique key is taken),
+ * INVALID (a reference to nothing) or REQUIRED, with a message that names the member and
+ * its value, never the database's own text. qd_server_txn_put_user() likewise. */
 gboolean         qd_server_txn_put_row           (QdServerTxn       *txn,
                                                   QdServerEntity     entity,
                                                   JsonObject        *row,

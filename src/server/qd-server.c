@@ -265,6 +265,9 @@ finish (QdServerRequest *req)
       soup_server_message_unpause (req->msg);
     }
 
+  /* After the change committed, so that no lookup can cache what it replaced. */
+  if (req->forget_sessions)
+    qd_server_forget_sessions (self);
   request_free (req);
   self->in_flight--;
   maybe_stopped (self);
@@ -385,6 +388,8 @@ writer_thread (gpointer data)
                   qd_server_txn_rollback_savepoint (txn);
                   r->failure = g_steal_pointer (&local);
                 }
+              else if (r->undo)
+                qd_server_txn_rollback_savepoint (txn);
               else if (!qd_server_txn_release (txn, &local))
                 {
                   qd_server_txn_rollback_savepoint (txn);
@@ -560,6 +565,8 @@ handler_cb (SoupServer        *soup,
     {
       if (query != NULL)
         req->query = g_hash_table_ref (query);
+      /* Admin writes may change a user's role, dealer, regions or scope. */
+      req->forget_sessions = route->auth == AUTH_ADMIN && !g_str_equal (method, "GET");
       route->handler (req);
       /* A handler that started a stage answers later. */
       if (req->work != NULL || req->write != NULL)
@@ -589,6 +596,7 @@ qd_server_finalize (GObject *object)
     g_thread_pool_free (self->readers, FALSE, TRUE);
   g_clear_pointer (&self->write_queue, g_async_queue_unref);
   g_clear_pointer (&self->throttle, qd_throttle_free);
+  g_clear_pointer (&self->sessions, qd_session_cache_free);
   g_clear_pointer (&self->secret, g_bytes_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -625,6 +633,7 @@ qd_server_new (QdServerStorage       *storage,
   self->context = g_main_context_ref_thread_default ();
   self->secret = qd_server_storage_get_secret (storage);
   self->throttle = qd_throttle_new ();
+  self->sessions = qd_session_cache_new ();
   self->options.token_ttl_seconds = 30 * 24 * 3600;
   self->options.reader_threads = 2;
   self->options.login_backoff_seconds = 1;
