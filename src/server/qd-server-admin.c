@@ -396,7 +396,11 @@ put_write (QdServerRequest  *req,
     return FALSE;
   job->after = qd_server_txn_render (txn, job->entity, job->id, NULL);
   if (job->after == NULL)
-    job->after = json_to_string (json_node_init_object (json_node_alloc (), job->row), FALSE);
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), job->row);
+
+      job->after = json_to_string (node, FALSE);
+    }
   return audit (req, txn, job->action, job->entity, job->id, before, job->after, NULL, error);
 }
 
@@ -433,7 +437,11 @@ user_write (QdServerRequest  *req,
   /* The audit keeps the user without the password. */
   json_object_remove_member (row, "password");
   json_object_set_string_member (row, "id", job->id);
-  after = json_to_string (json_node_init_object (json_node_alloc (), row), FALSE);
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), row);
+
+    after = json_to_string (node, FALSE);
+  }
   job->after = g_strdup (after);
   return qd_server_txn_audit (txn, req->user->id, req->user->username, req->address,
                               "admin.user.put", job->id, NULL, after, NULL, error);
