@@ -256,10 +256,10 @@ set_changed (Apply          *a,
 
 static gboolean
 apply_order_submit (Apply       *a,
-                    JsonObject  *payload,
+                    gpointer     parsed,
                     GError     **error)
 {
-  g_autoptr(QdOrderSubmit) s = NULL;
+  QdOrderSubmit *s = parsed;
   g_autoptr(GError) local = NULL;
   g_auto(QdServerDealer) dealer = { 0 };
   g_auto(QdServerOrder) existing = { 0 };
@@ -271,8 +271,6 @@ apply_order_submit (Apply       *a,
   const char *code = NULL;
   gint64 total = 0, counter = 0, available;
 
-  if (!qd_order_submit_parse (payload, &s, &local))
-    return reject (a, "invalid_payload", NULL, "%s", local->message);
   if (!qd_order_submit_check (s, &code, &local))
     return reject (a, code, NULL, "%s", local->message);
 
@@ -445,15 +443,13 @@ load_order (Apply          *a,
 
 static gboolean
 apply_order_cancel (Apply       *a,
-                    JsonObject  *payload,
+                    gpointer     parsed,
                     GError     **error)
 {
-  g_autoptr(QdOrderCancel) c = NULL;
+  QdOrderCancel *c = parsed;
   g_autoptr(GError) local = NULL;
   g_auto(QdServerOrder) order = { 0 };
 
-  if (!qd_order_cancel_parse (payload, &c, &local))
-    return reject (a, "invalid_payload", NULL, "%s", local->message);
   if (!load_order (a, c->order_id, &order, error))
     return error == NULL || *error == NULL;
   if (!g_str_equal (order.status, "submitted") && !g_str_equal (order.status, "held"))
@@ -472,16 +468,14 @@ apply_order_cancel (Apply       *a,
 
 static gboolean
 apply_order_review (Apply       *a,
-                    JsonObject  *payload,
+                    gpointer     parsed,
                     GError     **error)
 {
-  g_autoptr(QdOrderReview) r = NULL;
+  QdOrderReview *r = parsed;
   g_autoptr(GError) local = NULL;
   g_auto(QdServerOrder) order = { 0 };
   gboolean approve;
 
-  if (!qd_order_review_parse (payload, &r, &local))
-    return reject (a, "invalid_payload", NULL, "%s", local->message);
   if (!load_order (a, r->order_id, &order, error))
     return error == NULL || *error == NULL;
   if (!g_str_equal (order.status, "held"))
@@ -505,16 +499,14 @@ apply_order_review (Apply       *a,
 
 static gboolean
 apply_stock_report (Apply       *a,
-                    JsonObject  *payload,
+                    gpointer     parsed,
                     GError     **error)
 {
-  g_autoptr(QdStockReportSubmit) s = NULL;
+  QdStockReportSubmit *s = parsed;
   g_autoptr(GError) local = NULL;
   g_autoptr(GArray) lines = NULL;
   gboolean exists = FALSE;
 
-  if (!qd_stock_report_submit_parse (payload, &s, &local))
-    return reject (a, "invalid_payload", NULL, "%s", local->message);
   if (a->user->dealer_id == NULL)
     return reject (a, "forbidden", NULL, "This account belongs to no dealer.");
   if (strcmp (s->as_of, a->today) > 0)
@@ -603,15 +595,13 @@ load_statement (Apply             *a,
 
 static gboolean
 apply_statement_confirm (Apply       *a,
-                         JsonObject  *payload,
+                         gpointer     parsed,
                          GError     **error)
 {
-  g_autoptr(QdStatementConfirm) c = NULL;
+  QdStatementConfirm *c = parsed;
   g_autoptr(GError) local = NULL;
   g_auto(QdServerStatement) st = { 0 };
 
-  if (!qd_statement_confirm_parse (payload, &c, &local))
-    return reject (a, "invalid_payload", NULL, "%s", local->message);
   if (!load_statement (a, c->statement_id, c->version, &st, error))
     return error == NULL || *error == NULL;
   writes_begin (a);
@@ -621,15 +611,13 @@ apply_statement_confirm (Apply       *a,
 
 static gboolean
 apply_statement_dispute (Apply       *a,
-                         JsonObject  *payload,
+                         gpointer     parsed,
                          GError     **error)
 {
-  g_autoptr(QdStatementDispute) d = NULL;
+  QdStatementDispute *d = parsed;
   g_autoptr(GError) local = NULL;
   g_auto(QdServerStatement) st = { 0 };
 
-  if (!qd_statement_dispute_parse (payload, &d, &local))
-    return reject (a, "invalid_payload", NULL, "%s", local->message);
   if (!load_statement (a, d->statement_id, d->version, &st, error))
     return error == NULL || *error == NULL;
 
@@ -655,21 +643,52 @@ apply_statement_dispute (Apply       *a,
   return set_changed (a, QD_SERVER_ENTITY_STATEMENT, st.id, error);
 }
 
-typedef gboolean (*ApplyFunc) (Apply *a, JsonObject *payload, GError **error);
+typedef gboolean (*ApplyFunc) (Apply *a, gpointer parsed, GError **error);
+typedef gboolean (*ParseFunc) (JsonObject *payload, gpointer *out, GError **error);
 
+/* The payload parsers of libqudao-core with one signature. */
+#define PARSER(name, Type, parse) \
+  static gboolean \
+  name (JsonObject *payload, gpointer *out, GError **error) \
+  { \
+    Type *value = NULL; \
+    if (!parse (payload, &value, error)) \
+      return FALSE; \
+    *out = value; \
+    return TRUE; \
+  }
+PARSER (parse_order_submit, QdOrderSubmit, qd_order_submit_parse)
+PARSER (parse_order_cancel, QdOrderCancel, qd_order_cancel_parse)
+PARSER (parse_order_review, QdOrderReview, qd_order_review_parse)
+PARSER (parse_stock_report, QdStockReportSubmit, qd_stock_report_submit_parse)
+PARSER (parse_statement_confirm, QdStatementConfirm, qd_statement_confirm_parse)
+PARSER (parse_statement_dispute, QdStatementDispute, qd_statement_dispute_parse)
+#undef PARSER
+
+/* Payloads are parsed on the main thread when the request arrives (handler.parse), the
+ * one writer thread only applies them (handler.apply). */
 static const struct
 {
   QdMutationType type;
+  ParseFunc      parse;
+  GDestroyNotify free;
   ApplyFunc      apply;
   guint          roles;  /* bit per QdUserRole */
 } handlers[] = {
-  { QD_MUTATION_TYPE_ORDER_SUBMIT, apply_order_submit, 1 << QD_USER_ROLE_DEALER },
-  { QD_MUTATION_TYPE_ORDER_CANCEL, apply_order_cancel, 1 << QD_USER_ROLE_DEALER },
-  { QD_MUTATION_TYPE_ORDER_REVIEW, apply_order_review,
-    1 << QD_USER_ROLE_MANAGER | 1 << QD_USER_ROLE_ADMIN },
-  { QD_MUTATION_TYPE_STOCK_REPORT_SUBMIT, apply_stock_report, 1 << QD_USER_ROLE_DEALER },
-  { QD_MUTATION_TYPE_STATEMENT_CONFIRM, apply_statement_confirm, 1 << QD_USER_ROLE_DEALER },
-  { QD_MUTATION_TYPE_STATEMENT_DISPUTE, apply_statement_dispute, 1 << QD_USER_ROLE_DEALER },
+  { QD_MUTATION_TYPE_ORDER_SUBMIT, parse_order_submit, (GDestroyNotify) qd_order_submit_free,
+    apply_order_submit, 1 << QD_USER_ROLE_DEALER },
+  { QD_MUTATION_TYPE_ORDER_CANCEL, parse_order_cancel, (GDestroyNotify) qd_order_cancel_free,
+    apply_order_cancel, 1 << QD_USER_ROLE_DEALER },
+  { QD_MUTATION_TYPE_ORDER_REVIEW, parse_order_review, (GDestroyNotify) qd_order_review_free,
+    apply_order_review, 1 << QD_USER_ROLE_MANAGER | 1 << QD_USER_ROLE_ADMIN },
+  { QD_MUTATION_TYPE_STOCK_REPORT_SUBMIT, parse_stock_report,
+    (GDestroyNotify) qd_stock_report_submit_free, apply_stock_report, 1 << QD_USER_ROLE_DEALER },
+  { QD_MUTATION_TYPE_STATEMENT_CONFIRM, parse_statement_confirm,
+    (GDestroyNotify) qd_statement_confirm_free, apply_statement_confirm,
+    1 << QD_USER_ROLE_DEALER },
+  { QD_MUTATION_TYPE_STATEMENT_DISPUTE, parse_statement_dispute,
+    (GDestroyNotify) qd_statement_dispute_free, apply_statement_dispute,
+    1 << QD_USER_ROLE_DEALER },
 };
 
 /* ---------------------------------------------------------------------------------- */
@@ -679,8 +698,13 @@ typedef struct
 {
   char       *id;
   char       *type;        /* as sent */
-  JsonObject *object;      /* the whole element */
   GBytes     *hash;
+  /* parsed on the main thread: a handler and its payload, or why not */
+  int         handler;     /* index in handlers[], -1 when the parse refused it */
+  int         mutation_type;
+  gpointer    parsed;
+  char       *parse_code;
+  char       *parse_message;
   char       *result;      /* the answer object (without "duplicate") */
   gboolean    duplicate;
 } Item;
@@ -690,9 +714,56 @@ item_clear (Item *item)
 {
   g_free (item->id);
   g_free (item->type);
-  g_clear_pointer (&item->object, json_object_unref);
   g_clear_pointer (&item->hash, g_bytes_unref);
+  if (item->parsed != NULL)
+    handlers[item->handler].free (item->parsed);
+  g_free (item->parse_code);
+  g_free (item->parse_message);
   g_free (item->result);
+}
+
+/* Parses one element of the batch (main thread): its type and payload. */
+static void
+item_parse (Item       *item,
+            JsonObject *object)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(QdMutation) m = NULL;
+
+  item->handler = -1;
+  item->mutation_type = -1;
+  if (!qd_mutation_parse (object, &m, &local))
+    {
+      if (g_error_matches (local, QD_ERROR, QD_ERROR_UNKNOWN_VALUE) &&
+          g_str_has_prefix (local->message, "type:"))
+        {
+          item->parse_code = g_strdup ("unknown_type");
+          item->parse_message = g_strdup_printf ("Unknown mutation type “%s”.",
+                                                 item->type ? item->type : "");
+        }
+      else
+        {
+          item->parse_code = g_strdup ("invalid_payload");
+          item->parse_message = g_strdup (local->message);
+        }
+      return;
+    }
+  item->mutation_type = m->type;
+  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+    {
+      if (handlers[i].type != m->type)
+        continue;
+      item->handler = i;
+      if (!handlers[i].parse (m->payload, &item->parsed, &local))
+        {
+          /* Refused later, after the role check: a forbidden type stays "forbidden". */
+          item->parse_code = g_strdup ("invalid_payload");
+          item->parse_message = g_strdup (local->message);
+        }
+      return;
+    }
+  item->parse_code = g_strdup ("unknown_type");
+  item->parse_message = g_strdup_printf ("Unknown mutation type “%s”.", item->type);
 }
 
 /* The answer of a rejected mutation (without "duplicate"). */
@@ -745,8 +816,6 @@ apply_item (QdServerRequest  *req,
             const char       *now,
             GError          **error)
 {
-  g_autoptr(GError) local = NULL;
-  g_autoptr(QdMutation) m = NULL;
   g_autofree char *seen_user = NULL;
   g_autoptr(GBytes) seen_hash = NULL;
   g_autofree char *seen_result = NULL;
@@ -790,29 +859,17 @@ apply_item (QdServerRequest  *req,
       return TRUE;
     }
 
-  if (!qd_mutation_parse (item->object, &m, &local))
-    {
-      if (g_error_matches (local, QD_ERROR, QD_ERROR_UNKNOWN_VALUE) &&
-          g_str_has_prefix (local->message, "type:"))
-        reject (&a, "unknown_type", NULL, "Unknown mutation type “%s”.",
-                item->type ? item->type : "");
-      else
-        reject (&a, "invalid_payload", NULL, "%s", local->message);
-    }
+  type = item->mutation_type;
+  if (item->handler < 0)
+    reject (&a, item->parse_code, NULL, "%s", item->parse_message);
+  else if ((handlers[item->handler].roles & (1u << req->user->role)) == 0)
+    reject (&a, "forbidden", NULL, "A %s may not send %s.",
+            qd_enum_to_string (QD_TYPE_USER_ROLE, req->user->role), item->type);
+  else if (item->parse_code != NULL)
+    reject (&a, item->parse_code, NULL, "%s", item->parse_message);
   else
     {
-      type = m->type;
-      for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
-        {
-          if (handlers[i].type != m->type)
-            continue;
-          if ((handlers[i].roles & (1u << req->user->role)) == 0)
-            reject (&a, "forbidden", NULL, "A %s may not send %s.",
-                    qd_enum_to_string (QD_TYPE_USER_ROLE, req->user->role), item->type);
-          else
-            applied_ok = handlers[i].apply (&a, m->payload, error);
-          break;
-        }
+      applied_ok = handlers[item->handler].apply (&a, item->parsed, error);
       if (a.code == NULL && a.entity_id == NULL && applied_ok)
         reject (&a, "unknown_type", NULL, "Unknown mutation type “%s”.", item->type);
     }
@@ -978,8 +1035,8 @@ qd_server_handle_mutations (QdServerRequest *req)
       if (type_node != NULL && JSON_NODE_HOLDS_VALUE (type_node) &&
           json_node_get_value_type (type_node) == G_TYPE_STRING)
         item.type = g_strdup (json_node_get_string (type_node));
-      item.object = json_object_ref (o);
       item.hash = body_hash (item.type ? item.type : "", payload);
+      item_parse (&item, o);
       g_array_append_val (b->items, item);
     }
 
