@@ -1045,5 +1045,7 @@ qd_server_handle_mutations (QdServerRequest *req)
       qd_server_reply_json (req, SOUP_STATUS_OK, "{\"results\":[]}");
       return;
     }
+  /* Every mutation checks before it writes: nothing to undo but a storage failure. */
+  req->shared = TRUE;
   qd_server_run_write (req, mutations_write, mutations_written);
 }

@@ -82,6 +82,9 @@ struct _QdServerRequest
   GError            *failure;   /* a storage failure in a stage: answered 503 */
   gboolean           undo;      /* a write stage refused its input after writing part of it:
                                  * its savepoint is rolled back, its 4xx answer kept */
+  gboolean           shared;    /* its write stage needs no savepoint of its own (it never
+                                 * sets undo): a storage failure in it fails the whole
+                                 * batch transaction, answered 503 to all of it */
 
   gpointer           data;
   GDestroyNotify     data_free;

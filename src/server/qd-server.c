@@ -383,6 +383,21 @@ writer_thread (gpointer data)
               QdServerRequest *r = g_ptr_array_index (batch, i);
               g_autoptr(GError) local = NULL;
 
+              /* A savepoint copies every page its request touches that the transaction
+               * had touched before: the largest cost of a batch of single mutations.
+               * Requests that never undo (mutations) go without; if one of them meets
+               * a storage failure, the transaction is rolled back and every request
+               * of it answered 503 (clients retry; a mutation applies at most once). */
+              if (r->shared)
+                {
+                  if (!r->write (r, txn, &local))
+                    {
+                      qd_server_txn_rollback (txn);
+                      txn = NULL;
+                      g_propagate_error (&error, g_steal_pointer (&local));
+                    }
+                  continue;
+                }
               if (!qd_server_txn_savepoint (txn, &local) || !r->write (r, txn, &local))
                 {
                   qd_server_txn_rollback_savepoint (txn);
@@ -398,6 +413,9 @@ writer_thread (gpointer data)
             }
           if (txn != NULL && !qd_server_txn_commit (txn, &error))
             txn = NULL;
+          if (txn == NULL && error == NULL)
+            g_set_error (&error, QD_SERVER_ERROR, QD_SERVER_ERROR_FAILED,
+                         "the write transaction failed");
 
           for (guint i = 0; i < batch->len; i++)
             {
