@@ -236,7 +236,8 @@ finish (QdServerRequest *req)
 
       if (req->failure != NULL)
         {
-          g_warning ("storage failure: %s", req->failure->message);
+          /* The operator's concern (a full disk, an I/O error), not a bug: a message. */
+          g_message ("storage failure: %s", req->failure->message);
           qd_server_reply_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "storage_unavailable",
                                  NULL, "The server cannot store data right now; retry later.");
         }
