@@ -54,30 +54,50 @@ static const Route routes[] = {
   { "DELETE", "/api/v1/admin/*/*",              AUTH_ADMIN, qd_server_handle_admin_delete },
 };
 
-/* Matches @path against @pattern; on success *out_args holds the '*' segments. */
+/* Matches @path against @pattern; on success *out_args holds the '*' segments. Walks both
+ * strings segment by segment without splitting them: every request tries every route. */
 static gboolean
 match_route (const char  *pattern,
              const char  *path,
              GStrv       *out_args)
 {
-  g_auto(GStrv) ps = g_strsplit (pattern, "/", -1);
-  g_auto(GStrv) xs = g_strsplit (path, "/", -1);
-  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) args = NULL;  /* made at the first '*' */
+  const char *p = pattern;
+  const char *x = path;
 
-  if (g_strv_length (ps) != g_strv_length (xs))
-    return FALSE;
-  for (guint i = 0; ps[i] != NULL; i++)
+  for (;;)
     {
-      if (g_str_equal (ps[i], "*"))
+      const char *pe = strchr (p, '/');
+      const char *xe = strchr (x, '/');
+
+      if (pe == NULL)
+        pe = p + strlen (p);
+      if (xe == NULL)
+        xe = x + strlen (x);
+      if (pe - p == 1 && *p == '*')
         {
-          if (xs[i][0] == '\0')
+          g_autofree char *segment = NULL;
+
+          if (xe == x)
             return FALSE;
-          g_strv_builder_add (args, xs[i]);
+          segment = g_strndup (x, xe - x);
+          if (args == NULL)
+            args = g_strv_builder_new ();
+          g_strv_builder_add (args, segment);
         }
-      else if (!g_str_equal (ps[i], xs[i]))
+      else if (pe - p != xe - x || memcmp (p, x, pe - p) != 0)
         return FALSE;
+      /* The same number of segments on both sides. */
+      if (*pe == '\0' || *xe == '\0')
+        {
+          if (*pe != *xe)
+            return FALSE;
+          break;
+        }
+      p = pe + 1;
+      x = xe + 1;
     }
-  *out_args = g_strv_builder_end (args);
+  *out_args = args != NULL ? g_strv_builder_end (args) : g_new0 (char *, 1);
   return TRUE;
 }
 
