@@ -7,7 +7,8 @@
 #   /health (the baseline of the same run), order.submit one per request with 32
 #   connections, order.submit in batches of 100, the change feed of a dealer over the
 #   100k-product / 1M-order-line data set (changes/s to one client), an empty incremental
-#   poll with 64 clients (p99), and the server's peak RSS (VmHWM).
+#   poll with 64 clients (p99; also with 10 ms think time, beside /health paced alike, and
+#   with 8 clients), and the server's peak RSS (VmHWM).
 # Every figure is also a line "figure: what | value | unit" for tools/run-bench.sh.
 # Durations: BENCH_SECONDS (default 10). Scale: BENCH_PRODUCTS, BENCH_LINES.
 # BENCH_WRITES_ONLY=1 stops after the write part (to compare write changes quickly).
@@ -69,6 +70,14 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "/^$2\$/{n;p;}"; }
 # CPU time (user + system) the server has used, in clock ticks: the figure that does not
 # depend on how busy the (shared) machine is.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# The same for the writer thread alone (what bounds the write rate: one thread applies all).
+writer_ticks() {
+  local t
+  for t in /proc/$pid/task/*; do
+    if [ "$(cat "$t/comm")" = qd-writer ]; then awk '{print $14 + $15}' "$t/stat"; return; fi
+  done
+  echo 0
+}
 hz=$(getconf CLK_TCK)
 
 health_rate() {
@@ -91,21 +100,25 @@ read -r product pack < <(api GET "/api/v1/changes?limit=5000" "$token" | json \
 rate=$(health_rate)
 figure "GET /health, 32 connections (baseline)" "$rate" "requests/s"
 
-c0=$(cpu_ticks)
+c0=$(cpu_ticks); w0=$(writer_ticks)
 out=$(QD_TOKEN=$token QD_PRODUCT=$product QD_QTY=$pack QD_BATCH=1 wrk_run 32 2 wrk-submit.lua "$url")
-c1=$(cpu_ticks)
+c1=$(cpu_ticks); w1=$(writer_ticks)
 figure "order.submit, 1 per request: server CPU per mutation" \
   "$(( (c1 - c0) * 1000000 / hz / $(field "$out" requests) ))" "µs"
+figure "order.submit, 1 per request: writer thread CPU per mutation" \
+  "$(( (w1 - w0) * 1000000 / hz / $(field "$out" requests) ))" "µs"
 figure "order.submit, 1 per request, 32 connections" \
   "$(( $(field "$out" requests) * 1000000 / $(field "$out" duration_us) ))" "mutations/s"
 figure "order.submit, 1 per request: p99 latency" "$(( $(field "$out" p99_us) / 1000 ))" "ms"
 figure "order.submit, 1 per request: rejected or failed" "$(field "$out" rejected_or_failed)" "requests"
 
-c0=$(cpu_ticks)
+c0=$(cpu_ticks); w0=$(writer_ticks)
 out=$(QD_TOKEN=$token QD_PRODUCT=$product QD_QTY=$pack QD_BATCH=100 wrk_run 8 2 wrk-submit.lua "$url")
-c1=$(cpu_ticks)
+c1=$(cpu_ticks); w1=$(writer_ticks)
 figure "order.submit, batches of 100: server CPU per mutation" \
   "$(( (c1 - c0) * 1000000 / hz / ($(field "$out" requests) * 100) ))" "µs"
+figure "order.submit, batches of 100: writer thread CPU per mutation" \
+  "$(( (w1 - w0) * 1000000 / hz / ($(field "$out" requests) * 100) ))" "µs"
 figure "order.submit, batches of 100, 8 connections" \
   "$(( $(field "$out" requests) * 100 * 1000000 / $(field "$out" duration_us) ))" "mutations/s"
 figure "order.submit, batches of 100: rejected or failed" "$(field "$out" rejected_or_failed)" "requests"
@@ -163,6 +176,13 @@ figure "empty incremental poll, 64 clients, 10 ms think time" \
   "$(( $(field "$out" requests) * 1000000 / $(field "$out" duration_us) ))" "requests/s"
 figure "empty incremental poll, 64 clients, 10 ms think time: p50" "$($py -c "print($(field "$out" p50_us) / 1000)")" "ms"
 figure "empty incremental poll, 64 clients, 10 ms think time: p99" "$($py -c "print($(field "$out" p99_us) / 1000)")" "ms"
+# The baseline of that tail in the same run: /health, the cheapest answer, paced alike.
+out=$(QD_DELAY_MS=10 QD_TOKEN=none QD_PATH=/health wrk_run 64 2 wrk-get.lua "$url")
+figure "GET /health, 64 clients, 10 ms think time (baseline): p99" "$($py -c "print($(field "$out" p99_us) / 1000)")" "ms"
+# Fewer clients: 8 pollers with think time (a tail that is not the machine's queue).
+out=$(QD_DELAY_MS=10 QD_TOKEN=$token QD_PATH="/api/v1/changes?since=$cursor" wrk_run 8 2 wrk-get.lua "$url")
+figure "empty incremental poll, 8 clients, 10 ms think time: p50" "$($py -c "print($(field "$out" p50_us) / 1000)")" "ms"
+figure "empty incremental poll, 8 clients, 10 ms think time: p99" "$($py -c "print($(field "$out" p99_us) / 1000)")" "ms"
 figure "load average (1 min) at the end: the machine is shared" "$(cut -d' ' -f1 /proc/loadavg)" ""
 figure "peak RSS of the server (big data set)" "$(( $(awk '/VmHWM/ {print $2}' /proc/$pid/status) / 1024 ))" "MiB"
 stop

@@ -338,7 +338,9 @@ audit (QdServerRequest  *req,
                               target, before, after, detail, error);
 }
 
-/* Storage refusals of the admin's input (unknown reference, taken key) answer 4xx. */
+/* Storage refusals of the admin's input (unknown reference, taken key, missing value)
+ * answer 4xx. The storage words them after the member and value (e.g. "sku already
+ * exists: QD-1"), never with the database's own text. */
 static gboolean
 refusal (QdServerRequest  *req,
          GError          **error)
@@ -356,12 +358,18 @@ refusal (QdServerRequest  *req,
       qd_server_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "invalid_reference", NULL,
                              "%s", e->message);
       break;
+    case QD_SERVER_ERROR_REQUIRED:
+      qd_server_reply_error (req, SOUP_STATUS_UNPROCESSABLE_ENTITY, "missing_value", NULL,
+                             "%s", e->message);
+      break;
     case QD_SERVER_ERROR_NOT_FOUND:
       qd_server_reply_error (req, SOUP_STATUS_NOT_FOUND, "not_found", NULL, "%s", e->message);
       break;
     default:
       return FALSE;
     }
+  /* Whatever the request wrote before the refusal is undone with it. */
+  req->undo = TRUE;
   g_clear_error (error);
   return TRUE;
 }
@@ -388,7 +396,11 @@ put_write (QdServerRequest  *req,
     return FALSE;
   job->after = qd_server_txn_render (txn, job->entity, job->id, NULL);
   if (job->after == NULL)
-    job->after = json_to_string (json_node_init_object (json_node_alloc (), job->row), FALSE);
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), job->row);
+
+      job->after = json_to_string (node, FALSE);
+    }
   return audit (req, txn, job->action, job->entity, job->id, before, job->after, NULL, error);
 }
 
@@ -425,7 +437,11 @@ user_write (QdServerRequest  *req,
   /* The audit keeps the user without the password. */
   json_object_remove_member (row, "password");
   json_object_set_string_member (row, "id", job->id);
-  after = json_to_string (json_node_init_object (json_node_alloc (), row), FALSE);
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), row);
+
+    after = json_to_string (node, FALSE);
+  }
   job->after = g_strdup (after);
   return qd_server_txn_audit (txn, req->user->id, req->user->username, req->address,
                               "admin.user.put", job->id, NULL, after, NULL, error);

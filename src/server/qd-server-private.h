@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 
 typedef struct _QdServerRequest QdServerRequest;
 typedef struct _QdThrottle      QdThrottle;
+typedef struct _QdSessionCache  QdSessionCache;
 
 typedef void     (*QdServerWork)  (QdServerRequest  *req);
 typedef gboolean (*QdServerWrite) (QdServerRequest  *req,
@@ -42,6 +43,7 @@ struct _QdServer
   GAsyncQueue      *write_queue;
   GMainContext     *context;
   QdThrottle       *throttle;
+  QdSessionCache   *sessions;
   GBytes           *secret;
   QdServerOptions   options;
 
@@ -65,6 +67,7 @@ struct _QdServerRequest
   GStrv              args;      /* the segments matched by * in the route */
   GHashTable        *query;     /* the decoded query string, or NULL */
   gboolean           gzip_ok;
+  gboolean           forget_sessions; /* an admin write: drop cached sessions once answered */
 
   /* the answer */
   guint              status;
@@ -77,6 +80,11 @@ struct _QdServerRequest
   QdServerWrite      write;
   QdServerThen       then;
   GError            *failure;   /* a storage failure in a stage: answered 503 */
+  gboolean           undo;      /* a write stage refused its input after writing part of it:
+                                 * its savepoint is rolled back, its 4xx answer kept */
+  gboolean           shared;    /* its write stage needs no savepoint of its own (it never
+                                 * sets undo): a storage failure in it fails the whole
+                                 * batch transaction, answered 503 to all of it */
 
   gpointer           data;
   GDestroyNotify     data_free;
@@ -154,6 +162,10 @@ gboolean qd_server_issue_statement  (QdServerTxn     *txn,
 /* Session checks (qd-server-session.c). */
 QdThrottle *qd_throttle_new         (void);
 void        qd_throttle_free        (QdThrottle *throttle);
+QdSessionCache *qd_session_cache_new  (void);
+void        qd_session_cache_free   (QdSessionCache *cache);
+/* Drops every cached session (main thread): after an admin change of users or dealers. */
+void        qd_server_forget_sessions (QdServer *server);
 /* TRUE when the token authenticates; else answers 401 and returns FALSE. */
 gboolean    qd_server_authenticate  (QdServerRequest *req,
                                      const char      *authorization);

@@ -1,7 +1,10 @@
 /* qd-server-session.c — /health, /session, /me, token checks and login throttling
  *
  * Tokens are 256 random bits handed to the client once; the server keeps only their
- * SHA-256. Passwords are verified with Argon2id (libsodium) in the reader pool, never on
+ * SHA-256. Sessions checked recently are cached in memory (main thread, a few seconds):
+ * a client polling the feed is authenticated without a database read. DELETE /session and
+ * admin writes drop cached entries once they committed; a change by another process (the
+ * offline `user disable`) is seen within SESSION_CACHE_SECONDS. Passwords are verified with Argon2id (libsodium) in the reader pool, never on
  * the main loop. Failed logins are counted per user name and per address; past a few, the
  * server answers 429 with Retry-After *before* hashing anything, so a storm costs nothing.
  *
@@ -104,6 +107,114 @@ throttle_fail (QdThrottle *t,
 }
 
 /* ---------------------------------------------------------------------------------- */
+/* Session cache (main thread only)                                                     */
+
+#define SESSION_CACHE_SECONDS     5
+#define SESSION_CACHE_MAX_ENTRIES 10000
+
+typedef struct
+{
+  QdServerUser *user;
+  gint64        expires_at;  /* Unix seconds, as stored (or as just renewed) */
+  gint64        checked_at;  /* monotonic seconds of the database read */
+} CachedSession;
+
+struct _QdSessionCache
+{
+  GHashTable *entries;  /* GBytes (token hash) → CachedSession */
+};
+
+static void
+cached_session_free (CachedSession *c)
+{
+  qd_server_user_free (c->user);
+  g_free (c);
+}
+
+QdSessionCache *
+qd_session_cache_new (void)
+{
+  QdSessionCache *cache = g_new0 (QdSessionCache, 1);
+
+  cache->entries = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                          (GDestroyNotify) g_bytes_unref,
+                                          (GDestroyNotify) cached_session_free);
+  return cache;
+}
+
+void
+qd_session_cache_free (QdSessionCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->entries);
+  g_free (cache);
+}
+
+void
+qd_server_forget_sessions (QdServer *server)
+{
+  g_hash_table_remove_all (server->sessions->entries);
+}
+
+static void
+forget_session (QdServer     *server,
+                const guint8  hash[32])
+{
+  g_autoptr(GBytes) key = g_bytes_new (hash, 32);
+
+  g_hash_table_remove (server->sessions->entries, key);
+}
+
+/* The user of a session (a copy) and its expiry, from the cache or the database. */
+static QdServerUser *
+find_session (QdServer      *server,
+              const guint8   hash[32],
+              gint64        *out_expires_at,
+              GError       **error)
+{
+  g_autoptr(GBytes) key = g_bytes_new (hash, 32);
+  CachedSession *c = g_hash_table_lookup (server->sessions->entries, key);
+  gint64 now = now_seconds ();
+  QdServerUser *user;
+
+  if (c != NULL && now - c->checked_at < SESSION_CACHE_SECONDS)
+    {
+      *out_expires_at = c->expires_at;
+      return qd_server_user_copy (c->user);
+    }
+
+  user = qd_server_storage_find_session (server->storage, hash, 32, out_expires_at, error);
+  if (user == NULL)
+    {
+      g_hash_table_remove (server->sessions->entries, key);
+      return NULL;
+    }
+  if (g_hash_table_size (server->sessions->entries) >= SESSION_CACHE_MAX_ENTRIES)
+    g_hash_table_remove_all (server->sessions->entries);
+  c = g_new0 (CachedSession, 1);
+  c->user = qd_server_user_copy (user);
+  c->expires_at = *out_expires_at;
+  c->checked_at = now;
+  g_hash_table_replace (server->sessions->entries, g_steal_pointer (&key), c);
+  return user;
+}
+
+/* A renewal was sent to the writer: no need to send another one for every request until
+ * the cached entry is read again. */
+static void
+renewed_session (QdServer     *server,
+                 const guint8  hash[32],
+                 gint64        expires_at)
+{
+  g_autoptr(GBytes) key = g_bytes_new (hash, 32);
+  CachedSession *c = g_hash_table_lookup (server->sessions->entries, key);
+
+  if (c != NULL)
+    c->expires_at = MAX (c->expires_at, expires_at);
+}
+
+/* ---------------------------------------------------------------------------------- */
 /* Tokens                                                                               */
 
 static void
@@ -174,7 +285,7 @@ qd_server_authenticate (QdServerRequest *req,
     }
 
   token_hash (authorization + 7, hash);
-  user = qd_server_storage_find_session (req->storage, hash, sizeof hash, &expires_at, &error);
+  user = find_session (req->server, hash, &expires_at, &error);
   if (user == NULL)
     {
       if (g_error_matches (error, QD_SERVER_ERROR, QD_SERVER_ERROR_NOT_FOUND))
@@ -200,6 +311,7 @@ qd_server_authenticate (QdServerRequest *req,
 
       memcpy (t->hash, hash, sizeof hash);
       t->expires_at = now + ttl;
+      renewed_session (req->server, hash, t->expires_at);
       qd_server_post_write (req->server, touch_write, t, g_free);
     }
 
@@ -435,6 +547,8 @@ logout_write (QdServerRequest  *req,
 static void
 logout_written (QdServerRequest *req)
 {
+  /* Now that the session is gone from the database, no lookup can cache it again. */
+  forget_session (req->server, req->data);
   qd_server_reply_json (req, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
@@ -447,6 +561,7 @@ qd_server_handle_logout (QdServerRequest *req)
 
   /* authenticate() accepted it, so it is "Bearer TOKEN". */
   token_hash (authorization + 7, hash);
+  forget_session (req->server, hash);
   qd_server_set_data (req, hash, g_free);
   qd_server_run_write (req, logout_write, logout_written);
 }

@@ -27,6 +27,7 @@ typedef enum
   QD_SERVER_ERROR_NOT_FOUND,  /* no such row (or outside the caller's scope) */
   QD_SERVER_ERROR_CONFLICT,   /* a unique key is taken */
   QD_SERVER_ERROR_INVALID,    /* a value the database refuses (check constraint, bad reference) */
+  QD_SERVER_ERROR_REQUIRED,   /* a value the row needs is missing (the password of a new user) */
 } QdServerError;
 
 GQuark qd_server_error_quark (void);
@@ -203,6 +204,10 @@ gboolean         qd_server_storage_read_changes  (QdServerStorage   *storage,
                                                   gboolean          *out_has_more,
                                                   gint64            *out_head_seq,
                                                   GError           **error);
+/* The newest seq of the change log known to have committed (any thread; published after
+ * each commit of this process), or G_MAXINT64 when the storage cannot tell. A cursor at or
+ * past it has nothing to read: the feed answers such an empty poll without a query. */
+gint64           qd_server_storage_get_head_seq  (QdServerStorage   *storage);
 /* The oldest cursor still served: cursors below it get 410. */
 gint64           qd_server_storage_get_horizon   (QdServerStorage   *storage);
 /* The entity as it appears in the feed, or NULL + NOT_FOUND (also outside the scope). */
@@ -227,25 +232,39 @@ QdServerTxn     *qd_server_storage_begin_bulk    (QdServerStorage   *storage,
 gboolean         qd_server_txn_commit            (QdServerTxn       *txn,
                                                   GError           **error);
 void             qd_server_txn_rollback          (QdServerTxn       *txn);
-/* Each mutation runs inside its own savepoint so that it is atomic and independent. */
+/* Each write request of a batch transaction runs inside its own savepoint, so that a
+ * storage failure undoes that request only (one level, named "m"). */
 gboolean         qd_server_txn_savepoint         (QdServerTxn       *txn,
                                                   GError           **error);
 gboolean         qd_server_txn_release           (QdServerTxn       *txn,
                                                   GError           **error);
 void             qd_server_txn_rollback_savepoint (QdServerTxn      *txn);
 
-/* Idempotency. */
+/* Idempotency. A recorded mutation is found with either its whole answer (*out_result, a
+ * rejection) or, for an applied one, the entity it answered (*out_entity: the after-image
+ * of its audit entry) and the members added to that entity (*out_extra, may be NULL). */
 gboolean         qd_server_txn_find_mutation     (QdServerTxn       *txn,
                                                   const char        *id,
+                                                  gboolean          *out_found,
                                                   char             **out_user_id,
                                                   GBytes           **out_body_hash,
                                                   char             **out_result,
+                                                  char             **out_entity,
+                                                  char             **out_extra,
                                                   GError           **error);
 gboolean         qd_server_txn_record_mutation   (QdServerTxn       *txn,
                                                   const char        *id,
                                                   const char        *user_id,
                                                   GBytes            *body_hash,
                                                   const char        *result,
+                                                  GError           **error);
+/* An applied mutation, by reference to its audit entry (qd_server_txn_audit_with_id). */
+gboolean         qd_server_txn_record_applied    (QdServerTxn       *txn,
+                                                  const char        *id,
+                                                  const char        *user_id,
+                                                  GBytes            *body_hash,
+                                                  gint64             audit_id,
+                                                  const char        *extra,
                                                   GError           **error);
 
 /* Sessions and users. */
@@ -408,7 +427,9 @@ gboolean         qd_server_txn_put_statement     (QdServerTxn       *txn,
                                                   GError           **error);
 /* Creates or replaces a row of an admin-managed entity from a validated object whose
  * members are named like the columns (region, dealer, product, price, target,
- * rebate_policy, payment, adjustment). */
+ * rebate_policy, payment, adjustment). A refused row is CONFLICT (a unique key is taken),
+ * INVALID (a reference to nothing) or REQUIRED, with a message that names the member and
+ * its value, never the database's own text. qd_server_txn_put_user() likewise. */
 gboolean         qd_server_txn_put_row           (QdServerTxn       *txn,
                                                   QdServerEntity     entity,
                                                   JsonObject        *row,
@@ -451,6 +472,18 @@ gboolean         qd_server_txn_audit             (QdServerTxn       *txn,
                                                   const char        *before,
                                                   const char        *after,
                                                   const char        *detail,
+                                                  GError           **error);
+/* The same, giving the new entry's id (which the mutation log refers to). */
+gboolean         qd_server_txn_audit_with_id     (QdServerTxn       *txn,
+                                                  const char        *user_id,
+                                                  const char        *username,
+                                                  const char        *address,
+                                                  const char        *action,
+                                                  const char        *target,
+                                                  const char        *before,
+                                                  const char        *after,
+                                                  const char        *detail,
+                                                  gint64            *out_id,
                                                   GError           **error);
 
 G_END_DECLS

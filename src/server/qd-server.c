@@ -54,30 +54,50 @@ static const Route routes[] = {
   { "DELETE", "/api/v1/admin/*/*",              AUTH_ADMIN, qd_server_handle_admin_delete },
 };
 
-/* Matches @path against @pattern; on success *out_args holds the '*' segments. */
+/* Matches @path against @pattern; on success *out_args holds the '*' segments. Walks both
+ * strings segment by segment without splitting them: every request tries every route. */
 static gboolean
 match_route (const char  *pattern,
              const char  *path,
              GStrv       *out_args)
 {
-  g_auto(GStrv) ps = g_strsplit (pattern, "/", -1);
-  g_auto(GStrv) xs = g_strsplit (path, "/", -1);
-  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) args = NULL;  /* made at the first '*' */
+  const char *p = pattern;
+  const char *x = path;
 
-  if (g_strv_length (ps) != g_strv_length (xs))
-    return FALSE;
-  for (guint i = 0; ps[i] != NULL; i++)
+  for (;;)
     {
-      if (g_str_equal (ps[i], "*"))
+      const char *pe = strchr (p, '/');
+      const char *xe = strchr (x, '/');
+
+      if (pe == NULL)
+        pe = p + strlen (p);
+      if (xe == NULL)
+        xe = x + strlen (x);
+      if (pe - p == 1 && *p == '*')
         {
-          if (xs[i][0] == '\0')
+          g_autofree char *segment = NULL;
+
+          if (xe == x)
             return FALSE;
-          g_strv_builder_add (args, xs[i]);
+          segment = g_strndup (x, xe - x);
+          if (args == NULL)
+            args = g_strv_builder_new ();
+          g_strv_builder_add (args, segment);
         }
-      else if (!g_str_equal (ps[i], xs[i]))
+      else if (pe - p != xe - x || memcmp (p, x, pe - p) != 0)
         return FALSE;
+      /* The same number of segments on both sides. */
+      if (*pe == '\0' || *xe == '\0')
+        {
+          if (*pe != *xe)
+            return FALSE;
+          break;
+        }
+      p = pe + 1;
+      x = xe + 1;
     }
-  *out_args = g_strv_builder_end (args);
+  *out_args = args != NULL ? g_strv_builder_end (args) : g_new0 (char *, 1);
   return TRUE;
 }
 
@@ -236,7 +256,8 @@ finish (QdServerRequest *req)
 
       if (req->failure != NULL)
         {
-          g_warning ("storage failure: %s", req->failure->message);
+          /* The operator's concern (a full disk, an I/O error), not a bug: a message. */
+          g_message ("storage failure: %s", req->failure->message);
           qd_server_reply_error (req, SOUP_STATUS_SERVICE_UNAVAILABLE, "storage_unavailable",
                                  NULL, "The server cannot store data right now; retry later.");
         }
@@ -265,6 +286,9 @@ finish (QdServerRequest *req)
       soup_server_message_unpause (req->msg);
     }
 
+  /* After the change committed, so that no lookup can cache what it replaced. */
+  if (req->forget_sessions)
+    qd_server_forget_sessions (self);
   request_free (req);
   self->in_flight--;
   maybe_stopped (self);
@@ -380,11 +404,28 @@ writer_thread (gpointer data)
               QdServerRequest *r = g_ptr_array_index (batch, i);
               g_autoptr(GError) local = NULL;
 
+              /* A savepoint copies every page its request touches that the transaction
+               * had touched before: the largest cost of a batch of single mutations.
+               * Requests that never undo (mutations) go without; if one of them meets
+               * a storage failure, the transaction is rolled back and every request
+               * of it answered 503 (clients retry; a mutation applies at most once). */
+              if (r->shared)
+                {
+                  if (!r->write (r, txn, &local))
+                    {
+                      qd_server_txn_rollback (txn);
+                      txn = NULL;
+                      g_propagate_error (&error, g_steal_pointer (&local));
+                    }
+                  continue;
+                }
               if (!qd_server_txn_savepoint (txn, &local) || !r->write (r, txn, &local))
                 {
                   qd_server_txn_rollback_savepoint (txn);
                   r->failure = g_steal_pointer (&local);
                 }
+              else if (r->undo)
+                qd_server_txn_rollback_savepoint (txn);
               else if (!qd_server_txn_release (txn, &local))
                 {
                   qd_server_txn_rollback_savepoint (txn);
@@ -393,6 +434,9 @@ writer_thread (gpointer data)
             }
           if (txn != NULL && !qd_server_txn_commit (txn, &error))
             txn = NULL;
+          if (txn == NULL && error == NULL)
+            g_set_error (&error, QD_SERVER_ERROR, QD_SERVER_ERROR_FAILED,
+                         "the write transaction failed");
 
           for (guint i = 0; i < batch->len; i++)
             {
@@ -560,6 +604,8 @@ handler_cb (SoupServer        *soup,
     {
       if (query != NULL)
         req->query = g_hash_table_ref (query);
+      /* Admin writes may change a user's role, dealer, regions or scope. */
+      req->forget_sessions = route->auth == AUTH_ADMIN && !g_str_equal (method, "GET");
       route->handler (req);
       /* A handler that started a stage answers later. */
       if (req->work != NULL || req->write != NULL)
@@ -589,6 +635,7 @@ qd_server_finalize (GObject *object)
     g_thread_pool_free (self->readers, FALSE, TRUE);
   g_clear_pointer (&self->write_queue, g_async_queue_unref);
   g_clear_pointer (&self->throttle, qd_throttle_free);
+  g_clear_pointer (&self->sessions, qd_session_cache_free);
   g_clear_pointer (&self->secret, g_bytes_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
 
@@ -625,6 +672,7 @@ qd_server_new (QdServerStorage       *storage,
   self->context = g_main_context_ref_thread_default ();
   self->secret = qd_server_storage_get_secret (storage);
   self->throttle = qd_throttle_new ();
+  self->sessions = qd_session_cache_new ();
   self->options.token_ttl_seconds = 30 * 24 * 3600;
   self->options.reader_threads = 2;
   self->options.login_backoff_seconds = 1;

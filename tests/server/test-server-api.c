@@ -272,6 +272,36 @@ test_logout (void)
   assert_error (after, "invalid_token");
 }
 
+/* Sessions are cached in memory for a few seconds; an admin change of the user must still
+ * show in the very next request. */
+static void
+test_session_sees_admin_change (void)
+{
+  g_autoptr(JsonNode) put1 = req ("PUT", "/api/v1/admin/users/u-cache", admin,
+                                  "{\"username\":\"cache-mgr\",\"name\":\"缓存经理\","
+                                  "\"role\":\"manager\",\"region_ids\":[\"r-east\"],"
+                                  "\"password\":\"cache-password\"}", 200);
+  g_autofree char *token = qd_test_server_login (server, "cache-mgr", "cache-password");
+  g_autoptr(JsonNode) me1 = NULL;
+  g_autoptr(JsonNode) put2 = NULL;
+  g_autoptr(JsonNode) me2 = NULL;
+  JsonArray *regions;
+
+  g_assert_nonnull (token);
+  me1 = req ("GET", "/api/v1/me", token, NULL, 200);
+  regions = json_object_get_array_member (obj (me1), "region_ids");
+  g_assert_cmpuint (json_array_get_length (regions), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (regions, 0), ==, "r-east");
+
+  put2 = req ("PUT", "/api/v1/admin/users/u-cache", admin,
+              "{\"username\":\"cache-mgr\",\"name\":\"缓存经理\",\"role\":\"manager\","
+              "\"region_ids\":[\"r-south\"]}", 200);
+  me2 = req ("GET", "/api/v1/me", token, NULL, 200);
+  regions = json_object_get_array_member (obj (me2), "region_ids");
+  g_assert_cmpuint (json_array_get_length (regions), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (regions, 0), ==, "r-south");
+}
+
 static void
 test_not_found (void)
 {
@@ -317,6 +347,10 @@ test_feed_incremental (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (empty), "changes")),
                     ==, 0);
   g_assert_false (json_object_get_boolean_member (obj (empty), "has_more"));
+  /* Up to date: the same cursor back, and the head is where it points. */
+  g_assert_cmpstr (json_object_get_string_member (obj (empty), "cursor"), ==, cursor);
+  g_assert_cmpint (json_object_get_int_member (obj (empty), "head_seq"), ==,
+                   g_ascii_strtoll (cursor, NULL, 10));
 }
 
 static GHashTable *dealer1_index (void);
@@ -333,6 +367,60 @@ feed_page (const char *token,
     : g_strdup_printf ("/api/v1/changes?limit=%u", limit);
 
   return req ("GET", path, token, NULL, 200);
+}
+
+/* Polling from the end of the feed: empty until something changes, then exactly that
+ * change, then empty again from the new cursor. */
+static void
+test_feed_poll_after_write (void)
+{
+  g_autoptr(GHashTable) index = dealer1_index ();
+  g_autofree char *cursor = NULL;
+  g_autoptr(JsonArray) feed = whole_feed (dealer1, 5000, &cursor);
+  gint64 pack = 1;
+  const char *product = find_product (index, TRUE, FALSE, &pack);
+  g_autofree char *order_id = g_uuid_string_random ();
+  g_autofree char *payload = g_strdup_printf ("{\"order_id\":\"%s\",\"lines\":[{\"product_id\":"
+                                              "\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}",
+                                              order_id, product, pack);
+  g_autoptr(JsonNode) before = feed_page (dealer1, cursor, 100);
+  g_autoptr(JsonNode) applied = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  JsonArray *changes;
+  gboolean seen = FALSE;
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (before), "changes")),
+                    ==, 0);
+  applied = mutate (dealer1, "order.submit", payload);
+  assert_applied (applied);
+
+  after = feed_page (dealer1, cursor, 100);
+  changes = json_object_get_array_member (obj (after), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (changes, i);
+
+      g_assert_cmpint (json_object_get_int_member (c, "seq"), >, g_ascii_strtoll (cursor, NULL, 10));
+      if (g_str_equal (json_object_get_string_member (c, "entity"), "order") &&
+          g_str_equal (json_object_get_string_member (c, "id"), order_id))
+        seen = TRUE;
+    }
+  g_assert_true (seen);
+  g_assert_cmpstr (json_object_get_string_member (obj (after), "cursor"), !=, cursor);
+
+  again = feed_page (dealer1, json_object_get_string_member (obj (after), "cursor"), 100);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (again), "changes")),
+                    ==, 0);
+  /* Cancelled, the order leaves the dealer's history (the hold rule of later tests). */
+  {
+    g_autofree char *cancel = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"测试\"}",
+                                               order_id);
+    g_autoptr(JsonNode) cancelled = mutate (dealer1, "order.cancel", cancel);
+
+    assert_applied (cancelled);
+  }
+  (void) feed;
 }
 
 static gint64
@@ -793,6 +881,60 @@ test_batch_independent (void)
   assert_applied (json_array_get_element (results, 0));
   assert_rejected (json_array_get_element (results, 1), "empty_order");
   assert_applied (json_array_get_element (results, 2));
+  /* The rejection in the middle undid neither of its batch-mates. */
+  {
+    g_autofree char *p1 = g_strdup_printf ("/api/v1/orders/%s", o1);
+    g_autofree char *p2 = g_strdup_printf ("/api/v1/orders/%s", o2);
+    g_autoptr(JsonNode) r1 = req ("GET", p1, dealer1, NULL, 200);
+    g_autoptr(JsonNode) r2 = req ("GET", p2, dealer1, NULL, 200);
+
+    g_assert_cmpstr (json_object_get_string_member (obj (r1), "id"), ==, o1);
+    g_assert_cmpstr (json_object_get_string_member (obj (r2), "id"), ==, o2);
+  }
+}
+
+/* A repeated batch answers its first answer byte for byte (but "duplicate"), for applied
+ * and rejected results alike, also after the applied order changed since. */
+static void
+test_replay_bytes (void)
+{
+  g_autoptr(GHashTable) index = dealer1_index ();
+  gint64 pack = 1;
+  const char *product = find_product (index, TRUE, FALSE, &pack);
+  g_autofree char *o1 = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf (
+    "{\"mutations\":["
+    "{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":\"%s\",\"lines\":"
+    "[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}],\"note\":\"引号\\\"与换行\\n\","
+    "\"expected_total_fen\":1}},"
+    "{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":\"%s\",\"lines\":"
+    "[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}}]}",
+    uuid (), o1, product, pack, uuid (), uuid (), product, pack + 1 + (pack > 1 ? 0 : 1000000000));
+  g_autofree char *cancel = g_strdup_printf ("{\"order_id\":\"%s\",\"reason\":\"改单\"}", o1);
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(JsonNode) cancelled = NULL;
+  g_autoptr(GString) expected = NULL;
+  guint status = 0;
+
+  first = qd_test_request_raw (server, "POST", "/api/v1/mutations", dealer1, body,
+                               strlen (body), &status);
+  g_assert_cmpuint (status, ==, 200);
+  expected = g_string_new_len (g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  g_assert_nonnull (strstr (expected->str, "\"status\":\"applied\""));
+  g_assert_nonnull (strstr (expected->str, "\"status\":\"rejected\""));
+  g_assert_nonnull (strstr (expected->str, "\"repriced\":true"));
+  g_assert_cmpuint (g_string_replace (expected, "\"duplicate\":false", "\"duplicate\":true", 0),
+                    ==, 2);
+
+  cancelled = mutate (dealer1, "order.cancel", cancel);
+  assert_applied (cancelled);
+
+  again = qd_test_request_raw (server, "POST", "/api/v1/mutations", dealer1, body,
+                               strlen (body), &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again),
+                   expected->str, expected->len);
 }
 
 static void
@@ -971,6 +1113,28 @@ test_statements (void)
     assert_rejected (r, "unknown_line");
     if (json_array_get_length (lines) > 0)
       {
+        const char *first = json_object_get_string_member (
+          json_array_get_object_element (lines, 0), "line_id");
+        g_autofree char *half = g_strdup_printf (
+          "{\"statement_id\":\"%s\",\"version\":%" G_GINT64_FORMAT ",\"lines\":[{\"line_id\":"
+          "\"%s\",\"reason\":\"金额不符\"},{\"line_id\":\"L999\",\"reason\":\"没收到\"}]}",
+          sid, version + 1, first);
+        g_autoptr(JsonNode) h = mutate (dealer1, "statement.dispute", half);
+        g_autofree char *spath = g_strdup_printf ("/api/v1/statements/%s", sid);
+        g_autoptr(JsonNode) unchanged = NULL;
+        JsonObject *line0;
+
+        /* A good line before an unknown one: the rejection leaves the good one undisputed. */
+        assert_rejected (h, "unknown_line");
+        unchanged = req ("GET", spath, dealer1, NULL, 200);
+        g_assert_cmpstr (json_object_get_string_member (obj (unchanged), "status"), ==, "issued");
+        line0 = json_array_get_object_element (
+          json_object_get_array_member (obj (unchanged), "lines"), 0);
+        g_assert_true (!json_object_has_member (line0, "disputed_reason") ||
+                       json_object_get_null_member (line0, "disputed_reason"));
+      }
+    if (json_array_get_length (lines) > 0)
+      {
         g_autofree char *dispute = g_strdup_printf (
           "{\"statement_id\":\"%s\",\"version\":%" G_GINT64_FORMAT ",\"lines\":[{\"line_id\":"
           "\"%s\",\"reason\":\"金额不符\"}]}", sid, version + 1,
@@ -1141,6 +1305,143 @@ test_admin (void)
 
       issue_dup = req ("POST", "/api/v1/admin/statements", admin, body, 409);
     }
+  }
+}
+
+/* A refused admin write answers the member and value at fault, never SQLite's text. */
+static void
+assert_refusal (JsonNode   *answer,
+                const char *code,
+                const char *message)
+{
+  JsonObject *e = json_object_get_object_member (obj (answer), "error");
+  const char *text = json_object_get_string_member (e, "message");
+  static const char * const sql_words[] = { "constraint", "CONSTRAINT", "UNIQUE", "FOREIGN",
+                                            "NOT NULL", "CHECK", "SQL", "sqlite", "cannot write",
+                                            NULL };
+
+  g_assert_cmpstr (json_object_get_string_member (e, "code"), ==, code);
+  g_assert_cmpstr (text, ==, message);
+  for (guint i = 0; sql_words[i] != NULL; i++)
+    g_assert_null (strstr (text, sql_words[i]));
+}
+
+typedef struct
+{
+  const char *method;
+  const char *path;
+  const char *body;
+  guint       status;
+  const char *code;
+  const char *message;
+} Refusal;
+
+static void
+test_admin_refusals (void)
+{
+  /* Rows the refusals collide with. */
+  static const Refusal setup[] = {
+    { "PUT", "/api/v1/admin/products/p-ref", "{\"sku\":\"QD-REF-1\",\"name\":\"参考品\"}", 200 },
+    { "PUT", "/api/v1/admin/prices/pr-ref-1",
+      "{\"product_id\":\"p-ref\",\"level\":\"regional\",\"unit_price_fen\":100}", 200 },
+    { "PUT", "/api/v1/admin/prices/pr-ref-d1",
+      "{\"product_id\":\"p-ref\",\"dealer_id\":\"d-003\",\"unit_price_fen\":90}", 200 },
+    { "PUT", "/api/v1/admin/targets/t-ref-1",
+      "{\"dealer_id\":\"d-003\",\"period\":\"2031-01\",\"amount_fen\":100}", 200 },
+    { "PUT", "/api/v1/admin/rebate-policies/rp-ref-1",
+      "{\"level\":\"regional\",\"period\":\"2031-Q3\",\"tiers\":"
+      "[{\"threshold_fen\":100,\"rate_bp\":100}]}", 200 },
+  };
+  static const Refusal refusals[] = {
+    { "PUT", "/api/v1/admin/products/p-ref-2", "{\"sku\":\"QD-REF-1\",\"name\":\"重复\"}",
+      409, "conflict", "sku already exists: QD-REF-1" },
+    { "PUT", "/api/v1/admin/prices/pr-ref-2",
+      "{\"product_id\":\"p-ref\",\"level\":\"regional\",\"unit_price_fen\":1}",
+      409, "conflict", "a price of product p-ref for level regional exists already" },
+    { "PUT", "/api/v1/admin/prices/pr-ref-d2",
+      "{\"product_id\":\"p-ref\",\"dealer_id\":\"d-003\",\"unit_price_fen\":1}",
+      409, "conflict", "a price of product p-ref for dealer d-003 exists already" },
+    { "PUT", "/api/v1/admin/prices/pr-ref-3",
+      "{\"product_id\":\"p-none\",\"level\":\"regional\",\"unit_price_fen\":1}",
+      422, "invalid_reference", "product_id: there is no product p-none" },
+    { "PUT", "/api/v1/admin/prices/pr-ref-4",
+      "{\"product_id\":\"p-ref\",\"dealer_id\":\"d-none\",\"unit_price_fen\":1}",
+      422, "invalid_reference", "dealer_id: there is no dealer d-none" },
+    { "PUT", "/api/v1/admin/dealers/d-ref-1",
+      "{\"name\":\"参考\",\"level\":\"regional\",\"region_id\":\"r-none\","
+      "\"credit_limit_fen\":0}",
+      422, "invalid_reference", "region_id: there is no region r-none" },
+    { "PUT", "/api/v1/admin/dealers/d-ref-2",
+      "{\"name\":\"参考\",\"level\":\"regional\",\"region_id\":\"r-east\","
+      "\"parent_id\":\"d-none\",\"credit_limit_fen\":0}",
+      422, "invalid_reference", "parent_id: there is no dealer d-none" },
+    { "PUT", "/api/v1/admin/targets/t-ref-2",
+      "{\"dealer_id\":\"d-003\",\"period\":\"2031-01\",\"amount_fen\":1}",
+      409, "conflict", "a target of dealer d-003 for 2031-01 exists already" },
+    { "PUT", "/api/v1/admin/targets/t-ref-3",
+      "{\"dealer_id\":\"d-none\",\"period\":\"2031-01\",\"amount_fen\":1}",
+      422, "invalid_reference", "dealer_id: there is no dealer d-none" },
+    { "PUT", "/api/v1/admin/rebate-policies/rp-ref-2",
+      "{\"level\":\"regional\",\"period\":\"2031-Q3\",\"tiers\":"
+      "[{\"threshold_fen\":100,\"rate_bp\":100}]}",
+      409, "conflict", "a rebate policy for level regional and 2031-Q3 exists already" },
+    { "PUT", "/api/v1/admin/users/u-ref-1",
+      "{\"username\":\"dealer1\",\"name\":\"重名\",\"role\":\"admin\","
+      "\"password\":\"password-1\"}",
+      409, "conflict", "username already exists: dealer1" },
+    { "PUT", "/api/v1/admin/users/u-ref-2",
+      "{\"username\":\"ref-dealer\",\"name\":\"参考\",\"role\":\"dealer\","
+      "\"dealer_id\":\"d-none\",\"password\":\"password-1\"}",
+      422, "invalid_reference", "dealer_id: there is no dealer d-none" },
+    { "PUT", "/api/v1/admin/users/u-ref-3",
+      "{\"username\":\"ref-manager\",\"name\":\"参考\",\"role\":\"manager\","
+      "\"region_ids\":[\"r-none\"],\"password\":\"password-1\"}",
+      422, "invalid_reference", "region_ids[0]: there is no region r-none" },
+    { "PUT", "/api/v1/admin/users/u-ref-4",
+      "{\"username\":\"ref-manager\",\"name\":\"参考\",\"role\":\"manager\","
+      "\"region_ids\":[\"r-east\",\"r-east\"],\"password\":\"password-1\"}",
+      422, "invalid_reference", "region_ids[1]: r-east is listed twice" },
+    { "PUT", "/api/v1/admin/users/u-ref-5",
+      "{\"username\":\"ref-nopass\",\"name\":\"参考\",\"role\":\"admin\"}",
+      422, "missing_value", "password: required for a new user" },
+    { "POST", "/api/v1/admin/payments",
+      "{\"dealer_id\":\"d-none\",\"date\":\"2026-11-20\",\"amount_fen\":1,\"method\":\"现金\"}",
+      422, "invalid_reference", "dealer_id: there is no dealer d-none" },
+    { "POST", "/api/v1/admin/adjustments",
+      "{\"dealer_id\":\"d-none\",\"date\":\"2026-11-20\",\"amount_fen\":1}",
+      422, "invalid_reference", "dealer_id: there is no dealer d-none" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (setup); i++)
+    {
+      g_autoptr(JsonNode) a = req (setup[i].method, setup[i].path, admin, setup[i].body,
+                                   setup[i].status);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      g_autoptr(JsonNode) a = NULL;
+
+      g_printerr ("# %s %s\n", refusals[i].method, refusals[i].path);
+      a = req (refusals[i].method, refusals[i].path, admin, refusals[i].body, refusals[i].status);
+      assert_refusal (a, refusals[i].code, refusals[i].message);
+    }
+
+  /* A refused user was not written; an existing user may be updated without a password
+   * (it keeps its own) — that PUT used to fail on the password column. */
+  {
+    g_autoptr(JsonNode) none = NULL;
+    g_autoptr(JsonNode) ok = req ("PUT", "/api/v1/admin/users/u-ref-6", admin,
+                                  "{\"username\":\"ref-keep\",\"name\":\"参考\","
+                                  "\"role\":\"admin\",\"password\":\"keep-password\"}", 200);
+    g_autoptr(JsonNode) renamed = req ("PUT", "/api/v1/admin/users/u-ref-6", admin,
+                                       "{\"username\":\"ref-keep\",\"name\":\"改名\","
+                                       "\"role\":\"admin\"}", 200);
+    g_autofree char *token = qd_test_server_login (server, "ref-keep", "keep-password");
+    g_autofree char *refused = qd_test_server_login (server, "ref-nopass", "");
+
+    g_assert_nonnull (token);
+    g_assert_null (refused);
+    (void) none;
   }
 }
 
@@ -1324,20 +1625,24 @@ main (int    argc,
   g_test_add_func ("/server/basic/health", test_health);
   g_test_add_func ("/server/basic/session", test_session);
   g_test_add_func ("/server/basic/logout", test_logout);
+  g_test_add_func ("/server/basic/session-cache", test_session_sees_admin_change);
   g_test_add_func ("/server/basic/not-found", test_not_found);
   g_test_add_func ("/server/feed/paging", test_feed_paging);
   g_test_add_func ("/server/feed/incremental", test_feed_incremental);
+  g_test_add_func ("/server/feed/poll-after-write", test_feed_poll_after_write);
   g_test_add_func ("/server/feed/bad-cursor", test_bad_cursor);
   g_test_add_func ("/server/scope/dealer", test_dealer_isolation);
   g_test_add_func ("/server/scope/manager", test_manager_scope);
   g_test_add_func ("/server/order/submit", test_order_submit);
   g_test_add_func ("/server/order/rejections", test_order_rejections);
   g_test_add_func ("/server/order/batch", test_batch_independent);
+  g_test_add_func ("/server/order/replay-bytes", test_replay_bytes);
   g_test_add_func ("/server/order/lifecycle", test_order_lifecycle);
   g_test_add_func ("/server/stock-report/submit", test_stock_report);
   g_test_add_func ("/server/statement/confirm-dispute", test_statements);
   g_test_add_func ("/server/statement/chain", test_statement_chain);
   g_test_add_func ("/server/admin/api", test_admin);
+  g_test_add_func ("/server/admin/refusals", test_admin_refusals);
   g_test_add_func ("/server/audit/append-only", test_audit_append_only);
   g_test_add_func ("/server/limits/413", test_body_too_large);
   g_test_add_func ("/server/limits/too-many-mutations", test_too_many_mutations);

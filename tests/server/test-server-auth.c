@@ -294,6 +294,90 @@ test_dealer_without_dealer (void)
   }
 }
 
+/* A storage failure in the middle of a batch transaction of mutations (injected: a
+ * trigger that fails the insert of an order with a given note) undoes the whole request
+ * and answers 503 without the database's text; nothing of it is recorded, so the same
+ * mutations apply when sent again without the failing one. */
+static void
+test_storage_failure (void)
+{
+  g_autoptr(QdTestServer) server = qd_test_server_new (TRUE, small_demo);
+  g_autofree char *token = NULL;
+  g_autoptr(JsonNode) feed = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) missing = NULL;
+  g_autofree char *m1 = g_uuid_string_random ();
+  g_autofree char *m2 = g_uuid_string_random ();
+  g_autofree char *o1 = g_uuid_string_random ();
+  g_autofree char *o2 = g_uuid_string_random ();
+  g_autofree char *body = NULL;
+  g_autofree char *retry = NULL;
+  g_autofree char *path = NULL;
+  const char *product = NULL;
+  JsonArray *changes, *results;
+  JsonObject *error;
+  gint64 pack = 1;
+  guint status = 0;
+
+  g_assert_true (qd_test_server_stop (server));
+  exec_sql (qd_test_server_get_data_dir (server),
+            "CREATE TRIGGER qd_test_fail BEFORE INSERT ON orders WHEN NEW.note = 'fail' "
+            "BEGIN SELECT RAISE (ABORT, 'injected storage failure'); END");
+  g_assert_true (qd_test_server_restart (server, NULL));
+
+  token = qd_test_server_login (server, "dealer2", "qudao-demo");
+  g_assert_nonnull (token);
+  feed = qd_test_request (server, "GET", "/api/v1/changes?limit=5000", token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  changes = json_object_get_array_member (json_node_get_object (feed), "changes");
+  for (guint i = 0; product == NULL && i < json_array_get_length (changes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (changes, i);
+      JsonObject *data = json_object_get_object_member (c, "data");
+
+      if (g_str_equal (json_object_get_string_member (c, "entity"), "product") &&
+          json_object_get_boolean_member (data, "active") &&
+          !json_object_get_boolean_member (data, "lot_tracked"))
+        {
+          product = json_object_get_string_member (c, "id");
+          pack = json_object_get_int_member (data, "pack_size");
+        }
+    }
+  g_assert_nonnull (product);
+
+  body = g_strdup_printf (
+    "{\"mutations\":["
+    "{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":\"%s\","
+    "\"lines\":[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}},"
+    "{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":\"%s\","
+    "\"note\":\"fail\",\"lines\":[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}}]}",
+    m1, o1, product, pack, m2, o2, product, pack);
+  answer = qd_test_request (server, "POST", "/api/v1/mutations", token, body, &status);
+  g_assert_cmpuint (status, ==, 503);
+  error = json_object_get_object_member (json_node_get_object (answer), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "storage_unavailable");
+  g_assert_null (strstr (json_object_get_string_member (error, "message"), "injected"));
+
+  /* The first order, applied before the failure, was undone with it. */
+  path = g_strdup_printf ("/api/v1/orders/%s", o1);
+  missing = qd_test_request (server, "GET", path, token, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+
+  /* Not recorded either: sent again alone, it applies (not a duplicate). */
+  retry = g_strdup_printf (
+    "{\"mutations\":[{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":"
+    "\"%s\",\"lines\":[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}}]}",
+    m1, o1, product, pack);
+  again = qd_test_request (server, "POST", "/api/v1/mutations", token, retry, &status);
+  g_assert_cmpuint (status, ==, 200);
+  results = json_object_get_array_member (json_node_get_object (again), "results");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0),
+                                                  "status"), ==, "applied");
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (results, 0),
+                                                  "duplicate"));
+}
+
 /* Bad configuration: one clear line on stderr, non-zero exit. */
 static void
 test_bad_config (void)
@@ -495,6 +579,7 @@ main (int    argc,
   g_test_add_func ("/server/auth/user-commands", test_user_commands);
   g_test_add_func ("/server/auth/token-sliding", test_token_sliding);
   g_test_add_func ("/server/auth/dealer-without-dealer", test_dealer_without_dealer);
+  g_test_add_func ("/server/storage/failure", test_storage_failure);
   g_test_add_func ("/server/config/bad", test_bad_config);
   g_test_add_func ("/server/feed/tombstones", test_tombstones);
   g_test_add_func ("/server/config/tls", test_tls);
