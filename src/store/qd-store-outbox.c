@@ -189,26 +189,20 @@ boot_id (void)
   return g_strstrip (g_steal_pointer (&text));
 }
 
-/* "HOST BOOT-ID PID START" of this process, or NULL where it cannot be told (no /proc). */
+/* "HOST BOOT-ID PID START" of this process, or NULL where it cannot be told (no /proc).
+ * Looked up at every claim (two small reads of /proc), not cached: a forked child must not
+ * name its parent. */
 static char *
 this_process (void)
 {
-  static char *identity = NULL;
-  static gsize done = 0;
+  g_autofree char *boot = boot_id ();
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  guint64 start = 0;
+  char state = 0;
 
-  if (g_once_init_enter (&done))
-    {
-      g_autofree char *boot = boot_id ();
-      g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
-      guint64 start = 0;
-      char state = 0;
-
-      if (boot != NULL && proc_stat (pid, &start, &state))
-        identity = g_strdup_printf ("%s %s %s %" G_GUINT64_FORMAT, g_get_host_name (), boot,
-                                    pid, start);
-      g_once_init_leave (&done, 1);
-    }
-  return g_strdup (identity);
+  if (boot == NULL || !proc_stat (pid, &start, &state))
+    return NULL;
+  return g_strdup_printf ("%s %s %s %" G_GUINT64_FORMAT, g_get_host_name (), boot, pid, start);
 }
 
 /* Whether the process named by @holder ("HOST BOOT-ID PID START", see this_process()) is

@@ -1343,7 +1343,9 @@ start_sync (QdSyncEngine *self,
   job->store = g_steal_pointer (&self->worker_store);
   /* The lease must outlive the longest request, or a second process could take the rows
    * back while their batch is in flight (it would only cost a duplicate answer, but the
-   * lease exists to avoid that). A crashed holder blocks others for this long. */
+   * lease exists to avoid that). A holder that crashed on this machine does not block
+   * others this long: the lease names its process, and the store takes over from a
+   * process that is gone (qd-store-outbox.c). */
   job->lease_ms = (gint64) self->timeout_s * 3 * 1000;
   if (g_getenv ("QUDAO_SYNC_LEASE_MS") != NULL)
     job->lease_ms = MAX (100, g_ascii_strtoll (g_getenv ("QUDAO_SYNC_LEASE_MS"), NULL, 10));

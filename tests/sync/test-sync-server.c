@@ -492,7 +492,7 @@ sync_and_kill (Fixture *f,
     g_source_remove (id);
 }
 
-/* Syncs until nothing waits (a killed client's lease blocks the outbox for a moment). */
+/* Syncs until nothing waits. */
 static void
 sync_to_the_end (Fixture *f)
 {
@@ -509,20 +509,80 @@ test_kill_client (Fixture       *f,
 
   login_and_sync (f);
   ids = queue_orders (f, 200);
-  /* Small batches so that a push is many requests, and kills land inside one; a short
-   * lease so that the next run takes over from a killed one soon. */
+  /* Small batches so that a push is many requests, and kills land inside one. The lease
+   * keeps its default length: the next run takes over from a killed one because its
+   * process is gone. */
   g_setenv ("QUDAO_SYNC_BATCH", "5", TRUE);
-  g_setenv ("QUDAO_SYNC_LEASE_MS", "200", TRUE);
   for (guint i = 0; i < ROUNDS (30, 8); i++)
     sync_and_kill (f, 120);
   g_printerr ("# after %u kills: %u waiting\n", ROUNDS (30, 8), pending (f));
   sync_to_the_end (f);
   g_unsetenv ("QUDAO_SYNC_BATCH");
-  g_unsetenv ("QUDAO_SYNC_LEASE_MS");
   assert_exactly_once (f, ids);
   assert_cache_equals_fresh_sync (f);
 }
 
+/* qudao-cli is killed in the middle of a push while it holds the outbox lease, which runs
+ * for minutes (three times the request timeout). The next qudao-cli must not wait for it:
+ * the lease names its process, which is gone, so one sync takes over and sends everything,
+ * each order exactly once. */
+static void
+test_kill_client_takeover (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdStore) watch = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *until = NULL;
+  guint rounds = 0;
+
+  login_and_sync (f);
+  ids = queue_orders (f, 200);
+  /* Small batches: the push is 40 requests, so the lease is held for a while. The lease
+   * itself keeps its default length. */
+  g_setenv ("QUDAO_SYNC_BATCH", "5", TRUE);
+  watch = open_cache (f, f->client_dir, f->url);
+  for (;;)
+    {
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+      gboolean claimed = FALSE;
+
+      g_assert_cmpuint (++rounds, <=, 5);
+      p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error, bin ("QUDAO_CLI"), "--data-dir", f->client_dir, "sync", "-q",
+                            NULL);
+      g_assert_no_error (error);
+      /* Waits (bounded) for the moment rows are claimed, then kills it right there. */
+      while (!claimed && g_get_monotonic_time () < deadline
+             && qd_store_outbox_count (watch, QD_OUTBOX_PENDING) > 0)
+        claimed = qd_store_outbox_count (watch, QD_OUTBOX_CLAIMED) > 0;
+      g_subprocess_force_exit (p);
+      wait_process (p, 60);
+      g_clear_object (&p);
+      if (claimed && qd_store_outbox_count (watch, QD_OUTBOX_CLAIMED) > 0)
+        break;
+      /* It finished its push before the kill: queue more and try again. */
+      g_assert_cmpuint (pending (f), ==, 0);
+      g_ptr_array_extend_and_steal (ids, queue_orders (f, 200));
+    }
+  g_unsetenv ("QUDAO_SYNC_BATCH");
+
+  /* The dead process still holds a lease that runs for long. */
+  holder = qd_store_dup_meta (watch, "outbox_owner");
+  until = qd_store_dup_meta (watch, "outbox_lease_until");
+  g_assert_nonnull (holder);
+  g_assert_nonnull (until);
+  g_assert_cmpint (g_ascii_strtoll (until, NULL, 10), >, g_get_real_time () / 1000 + 30000);
+  g_printerr ("# killed with %u claimed, %u waiting\n",
+              qd_store_outbox_count (watch, QD_OUTBOX_CLAIMED), pending (f));
+
+  /* One sync takes over and sends everything. */
+  g_assert_cmpint (run_cli (f, NULL, "sync", "-q", NULL), ==, 0);
+  g_assert_cmpuint (pending (f), ==, 0);
+  assert_exactly_once (f, ids);
+}
 
 static void
 test_kill_server (Fixture       *f,
@@ -771,6 +831,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/sync/server/kill-client", Fixture, NULL, fixture_set_up, test_kill_client,
               fixture_tear_down);
+  g_test_add ("/sync/server/kill-client-takeover", Fixture, NULL, fixture_set_up,
+              test_kill_client_takeover, fixture_tear_down);
   g_test_add ("/sync/server/kill-server", Fixture, NULL, fixture_set_up, test_kill_server,
               fixture_tear_down);
   g_test_add ("/sync/server/broken-line", Fixture, NULL, fixture_set_up, test_broken_line,
