@@ -137,6 +137,7 @@ enum {
   PROP_INTERVAL,
   PROP_CA_FILE,
   PROP_TIMEOUT,
+  PROP_NETWORK_MONITOR,
   N_PROPS,
 };
 
@@ -1552,6 +1553,9 @@ qd_sync_engine_get_property (GObject    *object,
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout_s);
       break;
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1587,6 +1591,10 @@ qd_sync_engine_set_property (GObject      *object,
       break;
     case PROP_TIMEOUT:
       qd_sync_engine_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_NETWORK_MONITOR:
+      /* Construct-only, before any trigger was set up; NULL: the system's default. */
+      g_set_object (&self->monitor, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1631,6 +1639,14 @@ qd_sync_engine_class_init (QdSyncEngineClass *klass)
   properties[PROP_CA_FILE] = g_param_spec_string ("ca-file", NULL, NULL, NULL, rw);
   properties[PROP_TIMEOUT] =
     g_param_spec_uint ("timeout", NULL, NULL, 1, 3600, DEFAULT_TIMEOUT_S, rw);
+  /**
+   * QdSyncEngine:network-monitor:
+   *
+   * Where the engine learns that the network came back (a sync starts then, with
+   * auto-sync on). Defaults to g_network_monitor_get_default(); tests give their own.
+   */
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR, co);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
