@@ -456,6 +456,241 @@ retry_later (QdStore    *store,
     }
 }
 
+/* The push is pipelined too: a courier thread with its own HTTP session sends batch N and
+ * waits for the server's answer, while this thread claims and encodes batch N+1 and then,
+ * once N+1 is on its way, records the results of N (one transaction). The server — most of
+ * a push's time — never waits for the client between batches. Exactly once is untouched:
+ * a batch is claimed before it is sent and its results are recorded before its rows leave
+ * the outbox; a batch claimed but never sent (the one before it failed, or the sync was
+ * cancelled) is released with the lease, pending as before, its attempts unchanged. The
+ * claim never hands out a mutation of an entity that has one still claimed, so batch N+1
+ * holds nothing that must wait for the answer to N (a cancel never overtakes its
+ * order's submit). */
+typedef struct
+{
+  GPtrArray  *items;     /* QdOutboxItem */
+  char       *body;
+  JsonObject *answer;
+  GError     *error;
+  gint64      t_claim, t_sent, t_answer;
+} Batch;
+
+static void
+batch_free (Batch *b)
+{
+  if (b == NULL)
+    return;
+  g_clear_pointer (&b->items, g_ptr_array_unref);
+  g_free (b->body);
+  g_clear_pointer (&b->answer, json_object_unref);
+  g_clear_error (&b->error);
+  g_free (b);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+static char courier_stop;
+
+typedef struct
+{
+  GThread      *thread;
+  GAsyncQueue  *to_send;    /* Batch, or &courier_stop */
+  GAsyncQueue  *answered;   /* Batch, with its answer or error */
+  GCancellable *cancellable;
+  char         *base_url;
+  char         *ca_file;
+  char         *token;
+  guint         timeout_s;
+  GMainContext *timer_context;
+  guint64       wire_in, wire_out, body_in, requests;
+} Courier;
+
+static gpointer
+courier_thread (gpointer data)
+{
+  Courier *cx = data;
+  g_autoptr(QdSyncHttp) http = NULL;
+  GError *error = NULL;
+
+  http = _qd_sync_http_new (cx->base_url, cx->ca_file, cx->timeout_s, &error);
+  if (http != NULL)
+    {
+      _qd_sync_http_set_token (http, cx->token);
+      http->timer_context = cx->timer_context;
+    }
+  for (;;)
+    {
+      gpointer next = g_async_queue_pop (cx->to_send);
+      Batch *b;
+
+      if (next == &courier_stop)
+        break;
+      b = next;
+      b->t_sent = g_get_monotonic_time ();
+      if (http == NULL)
+        b->error = g_error_copy (error);
+      else
+        b->answer = _qd_sync_http_call (http, "POST", "/mutations", b->body, strlen (b->body),
+                                        NULL, NULL, cx->cancellable, &b->error);
+      b->t_answer = g_get_monotonic_time ();
+      g_async_queue_push (cx->answered, b);
+    }
+  g_clear_error (&error);
+  if (http != NULL)
+    {
+      cx->wire_in = http->wire_bytes_in;
+      cx->wire_out = http->wire_bytes_out;
+      cx->body_in = http->body_bytes_in;
+      cx->requests = http->requests;
+    }
+  return NULL;
+}
+
+static Courier *
+courier_start (SyncJob      *job,
+               QdSyncHttp   *http,
+               GCancellable *cancellable)
+{
+  Courier *cx = g_new0 (Courier, 1);
+
+  cx->to_send = g_async_queue_new ();
+  cx->answered = g_async_queue_new ();
+  cx->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  cx->base_url = g_strdup (http->base_url);
+  cx->ca_file = g_strdup (job->ca_file);
+  cx->token = g_strdup (http->token);
+  cx->timeout_s = http->timeout_s;
+  cx->timer_context = http->timer_context;
+  cx->thread = g_thread_new ("qd-sync-send", courier_thread, cx);
+  return cx;
+}
+
+/* Call with no batch in flight. */
+static void
+courier_stop_and_free (Courier    *cx,
+                       QdSyncHttp *http)
+{
+  if (cx == NULL)
+    return;
+  g_async_queue_push (cx->to_send, &courier_stop);
+  g_thread_join (cx->thread);
+  http->wire_bytes_in += cx->wire_in;
+  http->wire_bytes_out += cx->wire_out;
+  http->body_bytes_in += cx->body_in;
+  http->requests += cx->requests;
+  g_async_queue_unref (cx->to_send);
+  g_async_queue_unref (cx->answered);
+  g_clear_object (&cx->cancellable);
+  g_free (cx->base_url);
+  g_free (cx->ca_file);
+  if (cx->token != NULL)
+    explicit_bzero (cx->token, strlen (cx->token));
+  g_free (cx->token);
+  g_free (cx);
+}
+
+/* Claims and encodes the next batch: NULL with *error unset when nothing is due (or
+ * another process drains the outbox: *out_busy). */
+static Batch *
+next_batch (SyncJob   *job,
+            QdStore   *store,
+            gboolean  *out_busy,
+            GError   **error)
+{
+  g_autoptr(Batch) b = g_new0 (Batch, 1);
+  g_autoptr(GError) local_error = NULL;
+
+  b->t_claim = g_get_monotonic_time ();
+  b->items = qd_store_outbox_claim (store, job->owner, job->batch_size, now_ms (),
+                                    job->lease_ms, &local_error);
+  if (b->items == NULL)
+    {
+      if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY))
+        {
+          /* Another process drains the outbox; the pull still makes sense. */
+          g_debug ("outbox busy: %s", local_error->message);
+          *out_busy = TRUE;
+          return NULL;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (b->items->len == 0)
+    return NULL;
+  b->body = build_batch (b->items, error);
+  if (b->body == NULL)
+    {
+      retry_later (store, b->items, (*error)->message);
+      return NULL;
+    }
+  return g_steal_pointer (&b);
+}
+
+/* Records the server's answer to @b in one transaction (each result a savepoint of it). */
+static gboolean
+record_results (SyncJob  *job,
+                QdStore  *store,
+                Batch    *b,
+                GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *results = NULL;
+  QdEntityKinds changed = QD_ENTITY_KIND_NONE;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok, in_results;
+
+  if (b->answer == NULL || !check_results (b->items, b->answer, &results, &local_error))
+    {
+      if (b->error != NULL)
+        local_error = g_steal_pointer (&b->error);
+      /* Cancelled or 401: nothing is known of the batch either, but it is no fault of the
+       * server, so the rows are simply released and go out at the next sync. */
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_error_matches (local_error, QD_SYNC_ERROR, QD_SYNC_ERROR_AUTH_REQUIRED))
+        retry_later (store, b->items, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  ok = in_results = qd_store_outbox_begin_results (store, error);
+  for (guint i = 0; i < b->items->len && ok; i++)
+    {
+      QdOutboxItem *item = g_ptr_array_index (b->items, i);
+      JsonObject *r = json_array_get_object_element (results, i);
+      const char *status = json_object_get_string_member (r, "status");
+      QdEntityKinds one = QD_ENTITY_KIND_NONE;
+
+      if (g_str_equal (status, "applied"))
+        ok = qd_store_outbox_applied (store, item->id,
+                                      json_object_get_object_member (r, "entity"),
+                                      &one, error);
+      else
+        {
+          JsonObject *err = json_object_get_object_member (r, "error");
+          const char *message = NULL;
+
+          if (!qd_json_read_string (err, "message", QD_JSON_OPTIONAL, &message, NULL))
+            message = NULL;
+          ok = qd_store_outbox_rejected (store, item->id,
+                                         json_object_get_string_member (err, "code"),
+                                         message, error);
+          one = QD_ENTITY_KIND_OUTBOX;
+          job->stats.rejected++;
+        }
+      changed |= one;
+      job->stats.pushed++;
+    }
+  if (ok)
+    ok = qd_store_outbox_end_results (store, TRUE, error);
+  else if (in_results)
+    qd_store_outbox_end_results (store, FALSE, NULL);
+  g_debug ("batch of %u: claimed %.1f ms before it was sent, server %.1f ms, record %.1f ms",
+           b->items->len, (b->t_sent - b->t_claim) / 1e3, (b->t_answer - b->t_sent) / 1e3,
+           (g_get_monotonic_time () - t0) / 1e3);
+  post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
+  return ok;
+}
+
 static gboolean
 push (SyncJob       *job,
       QdStore       *store,
@@ -464,104 +699,66 @@ push (SyncJob       *job,
       GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(Batch) queued = NULL;   /* claimed and encoded, not sent yet */
+  Courier *cx = NULL;
+  Batch *in_flight = NULL;
+  gboolean busy = FALSE;
   gboolean ok = TRUE;
 
-  for (;;)
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    in_flight = next_batch (job, store, &busy, error);
+  ok = (error == NULL || *error == NULL);
+  if (in_flight != NULL)
     {
-      g_autoptr(GPtrArray) items = NULL;
-      g_autoptr(JsonObject) answer = NULL;
-      g_autofree char *body = NULL;
-      JsonArray *results = NULL;
-      QdEntityKinds changed = QD_ENTITY_KIND_NONE;
-      gint64 t_claim = g_get_monotonic_time ();
-      gint64 t_send, t_answer;
-      gboolean in_results;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      items = qd_store_outbox_claim (store, job->owner, job->batch_size, now_ms (),
-                                     job->lease_ms, &local_error);
-      if (items == NULL)
-        {
-          if (g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY))
-            {
-              /* Another process drains the outbox; the pull still makes sense. */
-              g_debug ("outbox busy: %s", local_error->message);
-              return TRUE;
-            }
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (items->len == 0)
-        break;
-
-      body = build_batch (items, error);
-      if (body == NULL)
-        {
-          retry_later (store, items, (*error)->message);
-          ok = FALSE;
-          break;
-        }
-      t_send = g_get_monotonic_time ();
-      answer = _qd_sync_http_call (http, "POST", "/mutations", body, strlen (body), NULL, NULL,
-                                   cancellable, &local_error);
-      t_answer = g_get_monotonic_time ();
-      if (answer == NULL || !check_results (items, answer, &results, &local_error))
-        {
-          /* Cancelled or 401: nothing is known of the batch either, but it is no fault of
-           * the server, so the rows are simply released and go out at the next sync. */
-          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-              && !g_error_matches (local_error, QD_SYNC_ERROR, QD_SYNC_ERROR_AUTH_REQUIRED))
-            retry_later (store, items, local_error->message);
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          ok = FALSE;
-          break;
-        }
-
-      /* The batch's results in one transaction (each result a savepoint of it). */
-      ok = in_results = qd_store_outbox_begin_results (store, error);
-      for (guint i = 0; i < items->len && ok; i++)
-        {
-          QdOutboxItem *item = g_ptr_array_index (items, i);
-          JsonObject *r = json_array_get_object_element (results, i);
-          const char *status = json_object_get_string_member (r, "status");
-          QdEntityKinds one = QD_ENTITY_KIND_NONE;
-
-          if (g_str_equal (status, "applied"))
-            ok = qd_store_outbox_applied (store, item->id,
-                                          json_object_get_object_member (r, "entity"),
-                                          &one, error);
-          else
-            {
-              JsonObject *err = json_object_get_object_member (r, "error");
-              const char *message = NULL;
-
-              if (!qd_json_read_string (err, "message", QD_JSON_OPTIONAL, &message, NULL))
-                message = NULL;
-              ok = qd_store_outbox_rejected (store, item->id,
-                                             json_object_get_string_member (err, "code"),
-                                             message, error);
-              one = QD_ENTITY_KIND_OUTBOX;
-              job->stats.rejected++;
-            }
-          changed |= one;
-          job->stats.pushed++;
-        }
-      if (ok)
-        ok = qd_store_outbox_end_results (store, TRUE, error);
-      else if (in_results)
-        qd_store_outbox_end_results (store, FALSE, NULL);
-      g_debug ("batch of %u: claim+encode %.1f ms, server %.1f ms, record %.1f ms", items->len,
-               (t_send - t_claim) / 1e3, (t_answer - t_send) / 1e3,
-               (g_get_monotonic_time () - t_answer) / 1e3);
-      post_update (job, UPDATE_CHANGED, 0, 0, 0, changed);
-      if (!ok)
-        break;
+      cx = courier_start (job, http, cancellable);
+      g_async_queue_push (cx->to_send, in_flight);
     }
+  while (in_flight != NULL)
+    {
+      g_autoptr(Batch) answered = NULL;
 
+      /* While the server works on the batch in flight: the next one. */
+      if (ok && !busy && !g_cancellable_is_cancelled (cancellable))
+        {
+          queued = next_batch (job, store, &busy, &local_error);
+          if (local_error != NULL)
+            ok = FALSE;
+        }
+      answered = g_async_queue_pop (cx->answered);
+      in_flight = NULL;
+      /* Sent only when its predecessor was answered: a failed batch stops the push. */
+      if (ok && answered->answer != NULL && queued != NULL
+          && !g_cancellable_is_cancelled (cancellable))
+        {
+          in_flight = g_steal_pointer (&queued);
+          g_async_queue_push (cx->to_send, in_flight);
+        }
+      if (!record_results (job, store, answered, ok ? error : NULL))
+        {
+          ok = FALSE;
+          /* A batch sent meanwhile is answered before the push ends; its rows then stay
+           * claimed until released below (the lease's rows become pending again). */
+          if (in_flight != NULL)
+            {
+              g_autoptr(Batch) late = g_async_queue_pop (cx->answered);
+
+              record_results (job, store, late, NULL);
+              in_flight = NULL;
+            }
+        }
+    }
+  courier_stop_and_free (cx, http);
+  if (local_error != NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      ok = FALSE;
+    }
+  if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+    ok = FALSE;
+
+  /* Whatever is still claimed (a batch encoded but never sent) goes back to pending. */
+  g_clear_error (&local_error);
   if (!qd_store_outbox_release (store, job->owner, &local_error))
     g_debug ("cannot release the outbox lease: %s", local_error->message);
   return ok;
