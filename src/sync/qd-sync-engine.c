@@ -857,8 +857,7 @@ malformed:
  * changes a chunk at a time (CHUNK_CHANGES), while this thread applies the chunks before
  * them to the cache — each page in one transaction with its cursor, begun at its first
  * chunk and committed at its last. The queue between the two is bounded by slots: a chunk
- * takes a slot, and the applier hands the slot back with the applied chunk, which the
- * fetcher frees (tearing the trees down costs time too, so not on the applier's thread).
+ * takes a slot, and the applier frees the applied chunk and hands its slot back.
  * With PIPELINE_SLOTS × CHUNK_CHANGES changes built at most, the sync's memory no longer
  * grows with the page size: a whole 5,000-change page is some 20 MiB of json-glib tree.
  * Chunks reach the applier in feed order; a change that fails its checks ends the
@@ -1152,6 +1151,18 @@ fetcher_stop (Fetcher    *fx,
   g_free (fx);
 }
 
+/* The chunk is freed here and its slot handed back for the next. Here rather than in the
+ * fetcher, to balance the two stages: for a manager's initial sync the fetcher (HTTP,
+ * inflating, checking the text, building and checking the trees) took 4.2 s of CPU with
+ * the teardown of the trees and 2.8 s without, the applier 2.3 s of writing to SQLite. */
+static void
+return_slot (Fetcher *fx,
+             Fetched *f)
+{
+  fetched_free (f);
+  g_async_queue_push (fx->slots, &empty_slot);
+}
+
 static gboolean
 pull (SyncJob       *job,
       QdStore       *store,
@@ -1271,7 +1282,7 @@ pull (SyncJob       *job,
         }
       if (!f->page_end)
         {
-          g_async_queue_push (fx->slots, f);
+          return_slot (fx, f);
           continue;
         }
 
@@ -1293,8 +1304,7 @@ pull (SyncJob       *job,
           fetched_free (f);
           break;
         }
-      /* The slot goes back with the chunk: the fetcher frees it and builds the next. */
-      g_async_queue_push (fx->slots, f);
+      return_slot (fx, f);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
           ok = FALSE;
