@@ -1414,9 +1414,9 @@ sync_thread (GTask        *task,
 
       debug_memory ("after the pull");
 #ifdef __GLIBC__
-      /* The parsed pages were freed, but glibc keeps the fetcher's heap (its own arena) for
-       * reuse; the end of a bulk fill then needs tens of MiB more on top of it. Hand the
-       * free pages back first, so the fill's peak is the larger of the two, not their sum. */
+      /* The pull's trees were freed, but glibc keeps the threads' heaps for reuse: hand
+       * the free pages back to the system before the end of a bulk fill needs tens of
+       * MiB of its own, and for the app, which lives on after the sync. */
       if (job->stats.changes > 0)
         malloc_trim (0);
 #endif
