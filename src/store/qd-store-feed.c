@@ -1237,6 +1237,7 @@ qd_store_end_bulk (QdStore  *self,
                    GError  **error)
 {
   gboolean has_cursor = FALSE, pending = FALSE;
+  gboolean spill;
 
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
   g_return_val_if_fail (!self->in_page, FALSE);
@@ -1247,8 +1248,14 @@ qd_store_end_bulk (QdStore  *self,
   if (!pending)
     return TRUE;
 
-  if (!_qd_store_begin (self, error))
+  /* The index builds sort a million rows: with temp_store = MEMORY their sorter's overflow
+   * would be heap too (some 25 MiB on top of the sync's peak); in a temporary file it is
+   * the kernel's page cache. Set outside the transaction, back to MEMORY afterwards. */
+  spill = sqlite3_get_autocommit (self->db) != 0;   /* not settable inside a transaction */
+  if (spill && !_qd_store_exec (self, "PRAGMA temp_store = FILE", error))
     return FALSE;
+  if (!_qd_store_begin (self, error))
+    goto fail_begin;
   /* Another connection may have ended it while we waited for the lock. */
   if (!bulk_state (self, &has_cursor, &pending, error))
     goto fail;
@@ -1264,10 +1271,15 @@ qd_store_end_bulk (QdStore  *self,
           || !_qd_store_set_meta_in_tx (self, "bulk_fill", NULL, error))
         goto fail;
     }
-  return _qd_store_commit (self, error);
+  if (!_qd_store_commit (self, error))
+    goto fail_begin;
+  return !spill || _qd_store_exec (self, "PRAGMA temp_store = MEMORY", error);
 
 fail:
   _qd_store_rollback (self);
+fail_begin:
+  if (spill)
+    sqlite3_exec (self->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
   return FALSE;
 }
 

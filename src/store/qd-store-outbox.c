@@ -6,6 +6,14 @@
  * previous owner had claimed become pending again (the server answers a repeated mutation id
  * with its first answer, so sending them twice is harmless).
  *
+ * The lease also names the process that holds it (host, boot id, pid and the pid's start
+ * time): a lease must outlive the longest request, so it runs for minutes, and a holder
+ * that was killed (kill -9, a crash, a power cut) would block everyone else that long. When
+ * the holder ran on this machine since its last boot and that process is gone (or its pid
+ * now belongs to another process, or it is a zombie), the lease is taken over at once. A
+ * holder that cannot be checked (another machine sharing the folder, no /proc) keeps the
+ * lease until it expires.
+ *
  * Each result is recorded in one transaction: applied (the local entity replaced by the
  * server's, the row removed), rejected (the row and the local entity marked, other rows go
  * on), or unknown (back to pending with attempts + 1 and the next attempt time the engine
@@ -15,6 +23,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -138,6 +151,97 @@ unclaim (QdStore     *self,
   return _qd_store_history_unsent (self, NULL, error);
 }
 
+/* ---- who holds the lease ---------------------------------------------------------------- */
+
+/* The start time of process @pid in clock ticks since boot (field 22 of /proc/PID/stat) and
+ * its state letter; FALSE when it cannot be read. */
+static gboolean
+proc_stat (const char *pid,
+           guint64    *out_start,
+           char       *out_state)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *p;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  /* The command name (field 2) may hold spaces and parentheses: go past its last ')'. */
+  p = strrchr (text, ')');
+  if (p == NULL)
+    return FALSE;
+  fields = g_strsplit (p + 1, " ", 25);
+  /* fields[0] is empty (the space after ')'), [1] the state (field 3), [20] field 22. */
+  if (g_strv_length (fields) < 22)
+    return FALSE;
+  *out_state = fields[1][0];
+  *out_start = g_ascii_strtoull (fields[20], NULL, 10);
+  return TRUE;
+}
+
+static char *
+boot_id (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &text, NULL, NULL))
+    return NULL;
+  return g_strstrip (g_steal_pointer (&text));
+}
+
+/* "HOST BOOT-ID PID START" of this process, or NULL where it cannot be told (no /proc).
+ * Looked up at every claim (two small reads of /proc), not cached: a forked child must not
+ * name its parent. */
+static char *
+this_process (void)
+{
+  g_autofree char *boot = boot_id ();
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  guint64 start = 0;
+  char state = 0;
+
+  if (boot == NULL || !proc_stat (pid, &start, &state))
+    return NULL;
+  return g_strdup_printf ("%s %s %s %" G_GUINT64_FORMAT, g_get_host_name (), boot, pid, start);
+}
+
+/* Whether the process named by @holder ("HOST BOOT-ID PID START", see this_process()) is
+ * certainly gone. Only a process of this host is judged: on the same boot by its pid and
+ * start time, after a reboot of this host as gone. */
+static gboolean
+holder_is_gone (const char *holder)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *boot = NULL;
+  guint64 start = 0;
+  char state = 0;
+  gint64 pid;
+
+  if (holder == NULL)
+    return FALSE;
+  parts = g_strsplit (holder, " ", 4);
+  if (g_strv_length (parts) != 4 || strcmp (parts[0], g_get_host_name ()) != 0)
+    return FALSE;
+  boot = boot_id ();
+  if (boot == NULL)
+    return FALSE;
+  if (strcmp (parts[1], boot) != 0)
+    return TRUE;    /* this host was rebooted since */
+  pid = g_ascii_strtoll (parts[2], NULL, 10);
+  if (pid <= 0 || pid > G_MAXINT)
+    return FALSE;
+  if (pid == getpid ())
+    return FALSE;   /* this very process: another QdStore of it holds the lease */
+  if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
+    return TRUE;
+  if (!proc_stat (parts[2], &start, &state))
+    return FALSE;   /* alive (kill said so) but hidden from us: trust the lease */
+  /* Killed but not yet reaped by its parent (it holds nothing any more), or the pid was
+   * reused by a process that started at another time. */
+  return state == 'Z' || state == 'X' || start != g_ascii_strtoull (parts[3], NULL, 10);
+}
+
 /**
  * qd_store_outbox_claim:
  * @owner: a unique id of the draining process (e.g. a UUID made at startup)
@@ -148,7 +252,8 @@ unclaim (QdStore     *self,
  * Claims the pending rows that are due, oldest first, marking queued orders `sending`.
  *
  * Returns: (transfer full) (element-type QdOutboxItem): the claimed rows (maybe none), or
- *   %NULL with %QD_STORE_ERROR_BUSY when another owner holds an unexpired lease
+ *   %NULL with %QD_STORE_ERROR_BUSY when another owner holds an unexpired lease (a lease
+ *   whose holding process is known to be gone is taken over at once)
  */
 GPtrArray *
 qd_store_outbox_claim (QdStore     *self,
@@ -161,6 +266,7 @@ qd_store_outbox_claim (QdStore     *self,
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) qd_outbox_item_free);
   g_autofree char *holder = NULL;
   g_autofree char *until_text = NULL;
+  g_autofree char *me = NULL;
   char buf[32];
   sqlite3_stmt *stmt;
   gint64 expiry = now_ms + lease_ms;
@@ -179,7 +285,12 @@ qd_store_outbox_claim (QdStore     *self,
     {
       gint64 until = until_text != NULL ? g_ascii_strtoll (until_text, NULL, 10) : 0;
 
-      if (until > now_ms)
+      g_autofree char *process = qd_store_dup_meta (self, "outbox_owner_process");
+
+      if (until > now_ms && holder_is_gone (process))
+        g_debug ("the outbox lease of %s is taken over: its process (%s) is gone", holder,
+                 process);
+      else if (until > now_ms)
         {
           _qd_store_rollback (self);
           g_set_error (error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY,
@@ -195,8 +306,10 @@ qd_store_outbox_claim (QdStore     *self,
     }
 
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, expiry);
+  me = this_process ();
   if (!_qd_store_set_meta_in_tx (self, "outbox_owner", owner, error)
-      || !_qd_store_set_meta_in_tx (self, "outbox_lease_until", buf, error))
+      || !_qd_store_set_meta_in_tx (self, "outbox_lease_until", buf, error)
+      || !_qd_store_set_meta_in_tx (self, "outbox_owner_process", me, error))
     goto fail;
 
   stmt = _qd_store_stmt (self, SQL_CLAIM_EXTEND, error);
@@ -292,7 +405,8 @@ qd_store_outbox_release (QdStore     *self,
     {
       if (!unclaim (self, owner, error)
           || !_qd_store_set_meta_in_tx (self, "outbox_owner", NULL, error)
-          || !_qd_store_set_meta_in_tx (self, "outbox_lease_until", NULL, error))
+          || !_qd_store_set_meta_in_tx (self, "outbox_lease_until", NULL, error)
+          || !_qd_store_set_meta_in_tx (self, "outbox_owner_process", NULL, error))
         {
           _qd_store_rollback (self);
           return FALSE;

@@ -53,6 +53,45 @@ JsonObject *_qd_sync_http_call  (QdSyncHttp   *http,
                                  GCancellable *cancellable,
                                  GError      **error);
 
+/* The same, returning the body of a 2xx answer as it came (followed by a NUL byte outside
+ * of it; empty for 204) instead of parsing it. */
+GBytes     *_qd_sync_http_call_raw (QdSyncHttp   *http,
+                                    const char   *method,
+                                    const char   *path_and_query,
+                                    const char   *body,
+                                    gsize         body_len,
+                                    guint        *out_status,
+                                    char        **out_code,
+                                    GCancellable *cancellable,
+                                    GError      **error);
+
+/* qd_json_parse_object() for an answer body followed by a NUL byte, about twice as fast
+ * (qd-sync-json.c). */
+JsonObject *_qd_sync_json_parse_object (const char  *data,
+                                        gsize        length,
+                                        GError     **error);
+
+/* A feed page a piece at a time (qd-sync-json.c): the page object with an empty array in
+ * place of member @skip, *out_skipped pointing at the real array in @data; then its
+ * elements one by one. @data must outlive the iteration. */
+JsonObject *_qd_sync_json_parse_page (const char   *data,
+                                      gsize         length,
+                                      const char   *skip,
+                                      const char  **out_skipped,
+                                      GError      **error);
+
+typedef struct
+{
+  const guchar *p;
+  gboolean      done;
+  GString      *buf;
+} QdSyncJsonIter;
+
+void        _qd_sync_json_iter_init  (QdSyncJsonIter *iter,
+                                      const char     *array);
+JsonNode   *_qd_sync_json_iter_next  (QdSyncJsonIter *iter);
+void        _qd_sync_json_iter_clear (QdSyncJsonIter *iter);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdSyncHttp, _qd_sync_http_free)
 
 G_END_DECLS

@@ -170,6 +170,10 @@ read_body (QdSyncHttp    *http,
           return NULL;
         }
     }
+  /* A NUL after the body, outside of it, for the JSON builder (qd-sync-json.c); shrinking
+   * the array keeps its allocation, so the byte stays there. */
+  g_byte_array_append (buf, (const guint8 *) "", 1);
+  g_byte_array_set_size (buf, buf->len - 1);
   return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
 }
 
@@ -213,10 +217,39 @@ _qd_sync_http_call (QdSyncHttp    *http,
                     GCancellable  *cancellable,
                     GError       **error)
 {
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  JsonObject *object;
+
+  answer = _qd_sync_http_call_raw (http, method, path_and_query, body, body_len, out_status,
+                                   out_code, cancellable, error);
+  if (answer == NULL)
+    return NULL;
+  if (g_bytes_get_size (answer) == 0)
+    return json_object_new ();
+  object = _qd_sync_json_parse_object (g_bytes_get_data (answer, NULL),
+                                       g_bytes_get_size (answer), &parse_error);
+  if (object == NULL)
+    g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_PROTOCOL,
+                 _("The server's answer to %s %s is malformed: %s"),
+                 method, path_and_query, parse_error->message);
+  return object;
+}
+
+GBytes *
+_qd_sync_http_call_raw (QdSyncHttp    *http,
+                        const char    *method,
+                        const char    *path_and_query,
+                        const char    *body,
+                        gsize          body_len,
+                        guint         *out_status,
+                        char         **out_code,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) parse_error = NULL;
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GCancellable) request_cancellable = NULL;
   g_autoptr(GSource) deadline = NULL;
@@ -306,18 +339,9 @@ _qd_sync_http_call (QdSyncHttp    *http,
 
   if (status >= 200 && status < 300)
     {
-      if (status == 204 || g_bytes_get_size (answer) == 0)
-        return json_object_new ();
-      object = qd_json_parse_object (g_bytes_get_data (answer, NULL),
-                                     g_bytes_get_size (answer), &parse_error);
-      if (object == NULL)
-        {
-          g_set_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_PROTOCOL,
-                       _("The server's answer to %s %s is malformed: %s"),
-                       method, path_and_query, parse_error->message);
-          return NULL;
-        }
-      return g_steal_pointer (&object);
+      if (status == 204)
+        return g_bytes_new (NULL, 0);
+      return g_steal_pointer (&answer);
     }
 
   /* An error answer: take the code and message if the body is the documented shape; a

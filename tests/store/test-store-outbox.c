@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "store-test-util.h"
 
@@ -530,6 +532,108 @@ test_lease_between_processes (Fixture       *f,
   g_assert_cmpuint (more->len, ==, 3);
 }
 
+/* A child process claims rows and holds the lease, as qudao-cli does in the middle of a
+ * push. While it lives, the lease holds; once it is dead — even before its parent reaped it
+ * — another process takes over at once, long before the lease would expire. */
+static void
+test_lease_holder_dies (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  QdOrderLineInput lines[] = { { "p1", 10 } };
+  int claimed[2], go[2];
+  siginfo_t info = { 0, };
+  char byte = 0;
+  pid_t pid;
+
+  load_catalog (f->store);
+  for (int i = 0; i < 3; i++)
+    g_free (qd_store_queue_order (f->store, lines, 1, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pipe (claimed), ==, 0);
+  g_assert_cmpint (pipe (go), ==, 0);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      /* The child: its own connection, a claim of two rows, then it waits to be told to
+       * die without releasing anything. */
+      QdStore *child = qd_store_open (f->path, NULL);
+      GPtrArray *mine = child != NULL ? qd_store_outbox_claim (child, "child", 2, NOW, LEASE,
+                                                               NULL)
+                                      : NULL;
+
+      byte = mine != NULL && mine->len == 2 ? 'y' : 'n';
+      if (write (claimed[1], &byte, 1) != 1 || read (go[0], &byte, 1) != 1)
+        _exit (2);
+      _exit (0);
+    }
+  g_assert_cmpint (read (claimed[0], &byte, 1), ==, 1);
+  g_assert_cmpint (byte, ==, 'y');
+
+  /* Alive: its lease holds. */
+  g_assert_null (qd_store_outbox_claim (f->store, "app", 10, NOW + 1, LEASE, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* Dead (a zombie: exited, not reaped yet): taken over at once, its rows handed out. */
+  g_assert_cmpint (write (go[1], &byte, 1), ==, 1);
+  g_assert_cmpint (waitid (P_PID, pid, &info, WEXITED | WNOWAIT), ==, 0);
+  items = claim (f->store, "app", 10, NOW + 2);
+  g_assert_cmpuint (items->len, ==, 3);
+  g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+  close (claimed[0]);
+  close (claimed[1]);
+  close (go[0]);
+  close (go[1]);
+}
+
+/* A lease whose process cannot be judged stays until it expires; one whose pid now
+ * belongs to a process started at another time (pid reuse) does not. */
+static void
+test_lease_holder_identity (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *boot = NULL;
+  g_autofree char *reused = NULL;
+  g_autofree char *elsewhere = NULL;
+  QdOrderLineInput lines[] = { { "p1", 10 } };
+  char until[32];
+
+  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL)
+      || !g_file_test ("/proc/1/stat", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /proc to tell processes by");
+      return;
+    }
+  g_strstrip (boot);
+  load_catalog (f->store);
+  g_free (qd_store_queue_order (f->store, lines, 1, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_snprintf (until, sizeof until, "%" G_GINT64_FORMAT, NOW + LEASE);
+
+  /* Another host sharing the folder: nothing to check, the lease runs its course. */
+  elsewhere = g_strdup_printf ("another-host %s 1 1", boot);
+  qd_store_set_meta (f->store, "outbox_owner", "far", &error);
+  qd_store_set_meta (f->store, "outbox_lease_until", until, &error);
+  qd_store_set_meta (f->store, "outbox_owner_process", elsewhere, &error);
+  g_assert_no_error (error);
+  g_assert_null (qd_store_outbox_claim (f->store, "app", 10, NOW, LEASE, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* This host, pid 1 (alive), but started at another time than the holder was. */
+  reused = g_strdup_printf ("%s %s 1 999999999999", g_get_host_name (), boot);
+  qd_store_set_meta (f->store, "outbox_owner_process", reused, &error);
+  g_assert_no_error (error);
+  items = claim (f->store, "app", 10, NOW);
+  g_assert_cmpuint (items->len, ==, 1);
+}
+
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
@@ -915,6 +1019,8 @@ main (int   argc,
   ADD ("/store/outbox/discard", test_discard);
   ADD ("/store/outbox/audit-notes-order", test_audit_notes_order);
   ADD ("/store/outbox/lease-between-processes", test_lease_between_processes);
+  ADD ("/store/outbox/lease-holder-dies", test_lease_holder_dies);
+  ADD ("/store/outbox/lease-holder-identity", test_lease_holder_identity);
   ADD ("/store/outbox/cancel", test_cancel);
   ADD ("/store/outbox/entity-order-kept", test_entity_order_kept);
   ADD ("/store/outbox/stock-report", test_stock_report);

@@ -419,6 +419,45 @@ test_hostile (Fixture       *f,
   g_assert_null (qd_sync_engine_get_last_error (f->engine));
 }
 
+/* The fetcher hands a page over 500 changes at a time, and the applier begins the page's
+ * transaction at the first: a change that fails its checks at the end of a page of 1,300
+ * (after two chunks were applied) must still leave nothing of the page behind. */
+static void
+test_big_page_refused_late (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  QdSyncStats stats;
+
+  for (guint i = 1; i <= 1238; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", 100 + i);
+      g_autofree char *region = g_strdup_printf ("{\"id\":\"%s\",\"name\":\"区域 %u\"}", id, i);
+
+      peer_add_change (f->peer, "region", "upsert", id, region);
+    }
+  qd_sync_engine_set_page_limit (f->engine, 5000);
+  peer_set_fault (f->peer, "/api/v1/changes", FAULT_SEQ_BACKWARDS, 0, 1);
+  g_assert_false (run_sync (f, NULL, &error));
+  g_assert_error (error, QD_SYNC_ERROR, QD_SYNC_ERROR_PROTOCOL);
+  g_printerr ("# %s\n", error->message);
+  g_assert_nonnull (strstr (error->message, "changes[1300].seq"));
+  g_clear_error (&error);
+  cursor = qd_store_dup_cursor (f->store);
+  g_assert_null (cursor);
+  g_assert_cmpuint (count_products (f->store), ==, 0);
+
+  /* The page as it should be: all 1,300 changes in one page, one transaction. */
+  g_assert_true (run_sync (f, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pages, ==, 1);
+  g_assert_cmpuint (stats.changes, ==, 1300);
+  cursor = qd_store_dup_cursor (f->store);
+  g_assert_cmpstr (cursor, ==, "c1300");
+  g_assert_cmpuint (count_products (f->store), ==, N_PRODUCTS);
+}
+
 /* The answer to a batch is lost after the server applied it: the retry gets the first
  * answer again, and the order is there once. */
 static void
@@ -953,6 +992,7 @@ main (int   argc,
   ADD ("/sync/initial", test_initial_sync);
   ADD ("/sync/push-and-reject", test_push_and_reject);
   ADD ("/sync/lost-answer", test_lost_answer);
+  ADD ("/sync/big-page-refused-late", test_big_page_refused_late);
   ADD ("/sync/auth-mid-sync", test_auth_mid_sync);
   ADD ("/sync/cursor-expired", test_cursor_expired);
   ADD ("/sync/login-keyring", test_login_keyring);

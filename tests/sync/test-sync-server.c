@@ -350,6 +350,244 @@ assert_cache_equals_fresh_sync (Fixture *f)
   g_assert_cmpstr (cursor_a, ==, cursor_b);
 }
 
+/* ---- the engine's own triggers: the network coming back, the interval ------------------ */
+
+/* The machine's network as the test decides it: a GNetworkMonitor whose availability the
+ * test flips (a stand-in for the system, not for any part of Qudao). */
+#define FAKE_TYPE_NETWORK (fake_network_get_type ())
+G_DECLARE_FINAL_TYPE (FakeNetwork, fake_network, FAKE, NETWORK, GObject)
+
+struct _FakeNetwork
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+static void fake_network_monitor_init (GNetworkMonitorInterface *iface) { }
+
+static gboolean
+fake_network_initable_init (GInitable     *initable,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  return TRUE;
+}
+
+static void
+fake_network_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = fake_network_initable_init;
+}
+
+G_DEFINE_TYPE_WITH_CODE (FakeNetwork, fake_network, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, fake_network_initable_iface_init)
+                         G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, fake_network_monitor_init))
+
+enum { FAKE_PROP_0, FAKE_PROP_AVAILABLE, FAKE_PROP_METERED, FAKE_PROP_CONNECTIVITY };
+
+static void
+fake_network_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FakeNetwork *self = FAKE_NETWORK (object);
+
+  switch (prop_id)
+    {
+    case FAKE_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case FAKE_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case FAKE_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
+                                               : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fake_network_class_init (FakeNetworkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = fake_network_get_property;
+  g_object_class_override_property (object_class, FAKE_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, FAKE_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, FAKE_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+fake_network_init (FakeNetwork *self)
+{
+  self->available = TRUE;
+}
+
+static void
+fake_network_set_available (FakeNetwork *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_object_notify (G_OBJECT (self), "connectivity");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+typedef struct
+{
+  guint syncs_started;   /* phase changes to "pushing": a sync began */
+  guint offline_seen;
+} EngineWatch;
+
+static void
+engine_phase_cb (QdSyncEngine *engine,
+                 GParamSpec   *pspec,
+                 EngineWatch  *w)
+{
+  QdSyncPhase phase = qd_sync_engine_get_phase (engine);
+
+  g_printerr ("# phase: %s\n", qd_sync_phase_to_string (phase));
+  if (phase == QD_SYNC_PHASE_PUSHING)
+    w->syncs_started++;
+  else if (phase == QD_SYNC_PHASE_OFFLINE)
+    w->offline_seen++;
+}
+
+/* Runs this thread's main loop until the engine is idle after at least @syncs syncs began,
+ * with @pending waiting; fails after @deadline_s seconds. */
+static void
+wait_engine (QdSyncEngine *engine,
+             EngineWatch  *w,
+             guint         syncs,
+             guint         pending,
+             guint         deadline_s)
+{
+  Waiting t = { FALSE, FALSE };
+  guint id = g_timeout_add_seconds (deadline_s, expired_cb, &t);
+
+  while (!t.expired
+         && !(w->syncs_started >= syncs
+              && qd_sync_engine_get_phase (engine) == QD_SYNC_PHASE_IDLE
+              && qd_sync_engine_get_pending_count (engine) == pending))
+    g_main_context_iteration (NULL, TRUE);
+  if (t.expired)
+    g_error ("after %u s: %u syncs began, phase %s, %u waiting (expected %u, idle, %u)",
+             deadline_s, w->syncs_started,
+             qd_sync_phase_to_string (qd_sync_engine_get_phase (engine)),
+             qd_sync_engine_get_pending_count (engine), syncs, pending);
+  g_source_remove (id);
+}
+
+static QdSyncEngine *
+auto_engine (Fixture     *f,
+             QdStore     *store,
+             FakeNetwork *network,
+             guint        interval_s,
+             EngineWatch *w)
+{
+  g_autoptr(QdCredentials) creds = qd_credentials_new (f->url, USER);
+  QdSyncEngine *engine = g_object_new (QD_TYPE_SYNC_ENGINE,
+                                       "store", store,
+                                       "server-url", f->url,
+                                       "credentials", creds,
+                                       "network-monitor", network,
+                                       "interval", interval_s,
+                                       NULL);
+
+  g_signal_connect (engine, "notify::phase", G_CALLBACK (engine_phase_cb), w);
+  return engine;
+}
+
+static void
+drop_engine (QdSyncEngine *engine)
+{
+  qd_sync_engine_set_auto_sync (engine, FALSE);
+  /* Updates the worker posted hold the engine until they are dispatched. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (engine);
+}
+
+/* The network goes away and comes back: the engine says offline, then syncs by itself —
+ * nothing else would start a sync here (no interval, nothing waiting for a retry). */
+static void
+test_network_trigger (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(FakeNetwork) network = g_object_new (FAKE_TYPE_NETWORK, NULL);
+  g_autoptr(QdStore) store = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *cursor = NULL;
+  EngineWatch w = { 0, };
+  QdSyncEngine *engine;
+
+  g_assert_cmpint (run_cli (f, PASSWORD "\n", "login", "--server", f->url, "--user", USER,
+                            "--password-stdin", NULL), ==, 0);
+  store = open_cache (f, f->client_dir, f->url);
+  engine = auto_engine (f, store, network, 0, &w);
+  g_assert_true (qd_sync_engine_get_phase (engine) == QD_SYNC_PHASE_IDLE);
+
+  /* Auto-sync on: the first sync, against the real server. */
+  qd_sync_engine_set_auto_sync (engine, TRUE);
+  wait_engine (engine, &w, 1, 0, 60);
+  cursor = qd_store_dup_cursor (store);
+  g_assert_nonnull (cursor);
+
+  fake_network_set_available (network, FALSE);
+  g_assert_cmpint (qd_sync_engine_get_phase (engine), ==, QD_SYNC_PHASE_OFFLINE);
+  g_assert_cmpuint (w.offline_seen, ==, 1);
+  ids = queue_orders (f, 3);
+  qd_sync_engine_refresh_counts (engine);
+  g_assert_cmpuint (qd_sync_engine_get_pending_count (engine), ==, 3);
+  /* The main loop runs: nothing starts while the network is away. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (w.syncs_started, ==, 1);
+
+  /* Back: a sync starts by itself and sends the orders. */
+  fake_network_set_available (network, TRUE);
+  wait_engine (engine, &w, 2, 0, 60);
+  g_assert_cmpuint (w.syncs_started, ==, 2);
+  assert_exactly_once (f, ids);
+  drop_engine (engine);
+}
+
+/* The periodic sync: with an interval of one second, work queued after a sync goes out
+ * without anyone asking, each order once. */
+static void
+test_interval (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(FakeNetwork) network = g_object_new (FAKE_TYPE_NETWORK, NULL);
+  g_autoptr(QdStore) store = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  EngineWatch w = { 0, };
+  QdSyncEngine *engine;
+  guint before;
+
+  g_assert_cmpint (run_cli (f, PASSWORD "\n", "login", "--server", f->url, "--user", USER,
+                            "--password-stdin", NULL), ==, 0);
+  store = open_cache (f, f->client_dir, f->url);
+  engine = auto_engine (f, store, network, 1, &w);
+  qd_sync_engine_set_auto_sync (engine, TRUE);
+  wait_engine (engine, &w, 1, 0, 60);
+
+  ids = queue_orders (f, 3);
+  qd_sync_engine_refresh_counts (engine);
+  before = w.syncs_started;
+  wait_engine (engine, &w, before + 1, 0, 60);
+  assert_exactly_once (f, ids);
+
+  /* And again a second later, with nothing to do. */
+  before = w.syncs_started;
+  wait_engine (engine, &w, before + 1, 0, 60);
+  drop_engine (engine);
+}
+
 /* ---- fixture ---------------------------------------------------------------------------- */
 
 static void
@@ -492,7 +730,7 @@ sync_and_kill (Fixture *f,
     g_source_remove (id);
 }
 
-/* Syncs until nothing waits (a killed client's lease blocks the outbox for a moment). */
+/* Syncs until nothing waits. */
 static void
 sync_to_the_end (Fixture *f)
 {
@@ -509,20 +747,80 @@ test_kill_client (Fixture       *f,
 
   login_and_sync (f);
   ids = queue_orders (f, 200);
-  /* Small batches so that a push is many requests, and kills land inside one; a short
-   * lease so that the next run takes over from a killed one soon. */
+  /* Small batches so that a push is many requests, and kills land inside one. The lease
+   * keeps its default length: the next run takes over from a killed one because its
+   * process is gone. */
   g_setenv ("QUDAO_SYNC_BATCH", "5", TRUE);
-  g_setenv ("QUDAO_SYNC_LEASE_MS", "200", TRUE);
   for (guint i = 0; i < ROUNDS (30, 8); i++)
     sync_and_kill (f, 120);
   g_printerr ("# after %u kills: %u waiting\n", ROUNDS (30, 8), pending (f));
   sync_to_the_end (f);
   g_unsetenv ("QUDAO_SYNC_BATCH");
-  g_unsetenv ("QUDAO_SYNC_LEASE_MS");
   assert_exactly_once (f, ids);
   assert_cache_equals_fresh_sync (f);
 }
 
+/* qudao-cli is killed in the middle of a push while it holds the outbox lease, which runs
+ * for minutes (three times the request timeout). The next qudao-cli must not wait for it:
+ * the lease names its process, which is gone, so one sync takes over and sends everything,
+ * each order exactly once. */
+static void
+test_kill_client_takeover (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdStore) watch = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *until = NULL;
+  guint rounds = 0;
+
+  login_and_sync (f);
+  ids = queue_orders (f, 200);
+  /* Small batches: the push is 40 requests, so the lease is held for a while. The lease
+   * itself keeps its default length. */
+  g_setenv ("QUDAO_SYNC_BATCH", "5", TRUE);
+  watch = open_cache (f, f->client_dir, f->url);
+  for (;;)
+    {
+      gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+      gboolean claimed = FALSE;
+
+      g_assert_cmpuint (++rounds, <=, 5);
+      p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error, bin ("QUDAO_CLI"), "--data-dir", f->client_dir, "sync", "-q",
+                            NULL);
+      g_assert_no_error (error);
+      /* Waits (bounded) for the moment rows are claimed, then kills it right there. */
+      while (!claimed && g_get_monotonic_time () < deadline
+             && qd_store_outbox_count (watch, QD_OUTBOX_PENDING) > 0)
+        claimed = qd_store_outbox_count (watch, QD_OUTBOX_CLAIMED) > 0;
+      g_subprocess_force_exit (p);
+      wait_process (p, 60);
+      g_clear_object (&p);
+      if (claimed && qd_store_outbox_count (watch, QD_OUTBOX_CLAIMED) > 0)
+        break;
+      /* It finished its push before the kill: queue more and try again. */
+      g_assert_cmpuint (pending (f), ==, 0);
+      g_ptr_array_extend_and_steal (ids, queue_orders (f, 200));
+    }
+  g_unsetenv ("QUDAO_SYNC_BATCH");
+
+  /* The dead process still holds a lease that runs for long. */
+  holder = qd_store_dup_meta (watch, "outbox_owner");
+  until = qd_store_dup_meta (watch, "outbox_lease_until");
+  g_assert_nonnull (holder);
+  g_assert_nonnull (until);
+  g_assert_cmpint (g_ascii_strtoll (until, NULL, 10), >, g_get_real_time () / 1000 + 30000);
+  g_printerr ("# killed with %u claimed, %u waiting\n",
+              qd_store_outbox_count (watch, QD_OUTBOX_CLAIMED), pending (f));
+
+  /* One sync takes over and sends everything. */
+  g_assert_cmpint (run_cli (f, NULL, "sync", "-q", NULL), ==, 0);
+  g_assert_cmpuint (pending (f), ==, 0);
+  assert_exactly_once (f, ids);
+}
 
 static void
 test_kill_server (Fixture       *f,
@@ -770,6 +1068,12 @@ main (int   argc,
   g_test_add ("/sync/server/offline", Fixture, NULL, fixture_set_up, test_offline,
               fixture_tear_down);
   g_test_add ("/sync/server/kill-client", Fixture, NULL, fixture_set_up, test_kill_client,
+              fixture_tear_down);
+  g_test_add ("/sync/server/kill-client-takeover", Fixture, NULL, fixture_set_up,
+              test_kill_client_takeover, fixture_tear_down);
+  g_test_add ("/sync/server/network-trigger", Fixture, NULL, fixture_set_up,
+              test_network_trigger, fixture_tear_down);
+  g_test_add ("/sync/server/interval", Fixture, NULL, fixture_set_up, test_interval,
               fixture_tear_down);
   g_test_add ("/sync/server/kill-server", Fixture, NULL, fixture_set_up, test_kill_server,
               fixture_tear_down);
