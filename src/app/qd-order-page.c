@@ -56,7 +56,12 @@ update_count (QdOrderPage *self)
   guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
   g_autofree char *text = NULL;
 
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u product", "%u products", n), n);
+  /* The model shows the first matches at once and counts the rest on a worker thread. */
+  if (self->model != NULL && !qd_product_list_model_is_complete (self->model))
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u or more product",
+                                         "%u or more products", n), n);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u product", "%u products", n), n);
   gtk_label_set_text (self->count_label, text);
 }
 
@@ -418,6 +423,13 @@ qd_order_page_set_store (QdOrderPage *self,
       g_autoptr(GtkSingleSelection) selection = NULL;
 
       self->model = qd_product_list_model_new (store);
+      /* A keystroke reads the first screenful of matches, not all 100,000 of a one-letter
+       * search; the count follows when the rest arrives. */
+      qd_product_list_model_set_incremental (self->model, TRUE);
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->model, "notify::complete", G_CALLBACK (update_count), self,
+                               G_CONNECT_SWAPPED);
       selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
       g_signal_connect_object (selection, "notify::selected-item",
                                G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);

@@ -186,6 +186,40 @@ count_item (guint item_index)
   return n;
 }
 
+static gboolean
+deadline_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The page's model is incremental: runs the main context until the rest of its list has
+ * arrived from the worker thread (fails after 30 s). */
+static void
+wait_complete (QdProductListModel *model)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (30, deadline_cb, &expired);
+
+  while (!qd_product_list_model_is_complete (model) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (id);
+}
+
+static gboolean
+page_shows (Fixture    *f,
+            const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  qd_test_collect_labels (GTK_WIDGET (f->order_page), texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_model_lazy (Fixture       *f,
                  gconstpointer  data)
@@ -200,8 +234,26 @@ test_model_lazy (Fixture       *f,
   g_assert_true (qd_product_list_model_refresh (model, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_items (model), ==, f->n_products);
-  /* The page shows the same catalog. */
+  /* The page shows the same catalog: its first page at once, counted when the rest has
+   * come from the worker thread. */
+  qd_order_page_set_search_text (f->order_page, "");
+  if (f->n_products > QD_PRODUCT_LIST_MODEL_FIRST_PAGE)
+    {
+      g_autofree char *partial = g_strdup_printf ("%u or more products",
+                                                  QD_PRODUCT_LIST_MODEL_FIRST_PAGE);
+
+      g_assert_false (qd_product_list_model_is_complete (qd_order_page_get_model (f->order_page)));
+      g_assert_cmpuint (n_items (qd_order_page_get_model (f->order_page)), ==,
+                        QD_PRODUCT_LIST_MODEL_FIRST_PAGE);
+      g_assert_true (page_shows (f, partial));
+    }
+  wait_complete (qd_order_page_get_model (f->order_page));
   g_assert_cmpuint (n_items (qd_order_page_get_model (f->order_page)), ==, f->n_products);
+  {
+    g_autofree char *count = g_strdup_printf ("%u products", f->n_products);
+
+    g_assert_true (page_shows (f, count));
+  }
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == QD_TYPE_PRODUCT_ROW);
 
   /* Rows are read only when asked for, a window at a time. */
