@@ -30,6 +30,11 @@ struct _QdOrderPage
   GtkLabel *search_error_label;
   QdCartPane *cart_pane;
 
+  /* the query the model has, so that a signal that changed nothing does not search again */
+  char *query_text;
+  char *query_category;
+  gboolean query_ordered_before;
+
   /* owned */
   QdStore *store;
   QdProductListModel *model;
@@ -65,8 +70,10 @@ update_count (QdOrderPage *self)
   gtk_label_set_text (self->count_label, text);
 }
 
+/* @force: search even if the query is the model's already (the data changed). */
 static void
-run_query (QdOrderPage *self)
+run_query (QdOrderPage *self,
+           gboolean     force)
 {
   QdProductQuery query = { 0 };
   g_autoptr(GError) error = NULL;
@@ -85,10 +92,22 @@ run_query (QdOrderPage *self)
   query.text = text;
   query.category = category;
   query.ordered_before = gtk_check_button_get_active (self->ordered_before_check);
+  /* The search entry also says "search-changed" once when first shown. */
+  if (!force && g_strcmp0 (text, self->query_text) == 0
+      && g_strcmp0 (category, self->query_category) == 0
+      && query.ordered_before == self->query_ordered_before)
+    return;
+  g_free (self->query_text);
+  g_free (self->query_category);
+  self->query_text = g_strdup (text);
+  self->query_category = g_strdup (category);
+  self->query_ordered_before = query.ordered_before;
   /* 0: every match; the model reads the rows lazily. */
   query.limit = 0;
   if (!qd_product_list_model_set_query (self->model, &query, &error))
     {
+      /* Not the model's query after all: the same one again is tried again. */
+      g_clear_pointer (&self->query_text, g_free);
       gtk_label_set_text (self->search_error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->search_error_label), TRUE);
     }
@@ -100,13 +119,13 @@ run_query (QdOrderPage *self)
 static void
 search_changed_cb (QdOrderPage *self)
 {
-  run_query (self);
+  run_query (self, FALSE);
 }
 
 static void
 filter_changed_cb (QdOrderPage *self)
 {
-  run_query (self);
+  run_query (self, FALSE);
 }
 
 static GtkWidget *
@@ -334,6 +353,8 @@ qd_order_page_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_object (&self->categories);
+  g_clear_pointer (&self->query_text, g_free);
+  g_clear_pointer (&self->query_category, g_free);
 
   G_OBJECT_CLASS (qd_order_page_parent_class)->dispose (object);
 }
@@ -443,7 +464,7 @@ qd_order_page_set_store (QdOrderPage *self,
     }
   fill_categories (self);
   qd_cart_pane_set_store (self->cart_pane, store);
-  run_query (self);
+  run_query (self, TRUE);
 }
 
 /**
@@ -460,7 +481,7 @@ qd_order_page_reload (QdOrderPage *self)
   if (self->store == NULL)
     return;
   fill_categories (self);
-  run_query (self);
+  run_query (self, TRUE);
   qd_cart_pane_reload (self->cart_pane);
 }
 
@@ -486,7 +507,7 @@ qd_order_page_set_search_text (QdOrderPage *self,
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
   /* Search now rather than after the search entry's typing delay. */
-  run_query (self);
+  run_query (self, TRUE);
 }
 
 void
