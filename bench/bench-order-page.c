@@ -8,6 +8,11 @@
  * keystroke; the "complete" figures add the wait for the rest of the list (the count).
  * --full measures the model reading every match at once instead (the page before).
  *
+ * --view (needs a display) measures the real Order page in a window instead of the model
+ * alone: the search entry's text set as a keystroke sets it, until the page's model has
+ * the new list, and until the window has painted it. The painted figure includes waiting
+ * for the frame clock (GTK paints at most once per frame, ~16 ms apart).
+ *
  * Prints "figure: what | value | unit" lines; never judges.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,8 +25,12 @@
 
 #include <glib/gstdio.h>
 
+#include "qd-application.h"
+#include "qd-order-page.h"
 #include "qd-product-list-model.h"
 #include "qd-test-catalog.h"
+#include "qd-test-util.h"
+#include "qd-window.h"
 
 /* What a view asks for after a keystroke: the rows on screen. */
 #define VISIBLE_ROWS 40
@@ -31,6 +40,7 @@ static int n_order_lines = 1000000;
 static char *store_path;
 static char *app_path;
 static gboolean full;
+static gboolean view;
 
 static GOptionEntry entries[] = {
   { "products", 0, 0, G_OPTION_ARG_INT, &n_products, "Products in the catalog", "N" },
@@ -38,6 +48,7 @@ static GOptionEntry entries[] = {
   { "store", 0, 0, G_OPTION_ARG_FILENAME, &store_path, "Use (or create) this cache file", "FILE" },
   { "app", 0, 0, G_OPTION_ARG_FILENAME, &app_path, "The qudao binary, for the cold start", "FILE" },
   { "full", 0, 0, G_OPTION_ARG_NONE, &full, "Read every match at each keystroke (not incremental)", NULL },
+  { "view", 0, 0, G_OPTION_ARG_NONE, &view, "Measure the real Order page in a window (needs a display)", NULL },
   { NULL },
 };
 
@@ -102,6 +113,138 @@ percentile (GArray *sorted,
             guint   pct)
 {
   return g_array_index (sorted, double, MIN (sorted->len - 1, (sorted->len * pct) / 100));
+}
+
+/* ---- --view: the real Order page ------------------------------------------------------ */
+
+typedef struct
+{
+  gboolean changed;   /* the page's model has the new query's list */
+  gboolean painted;   /* … and the window painted a frame after that */
+  gint64   changed_us;
+} Keystroke;
+
+static void
+view_items_changed_cb (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       Keystroke  *k)
+{
+  /* The first change after the keystroke is the new list (the rest of a long list may
+   * follow from the worker; the rows a view shows are in the first). */
+  if (!k->changed)
+    {
+      k->changed = TRUE;
+      k->changed_us = g_get_monotonic_time ();
+    }
+}
+
+static void
+view_after_paint_cb (GdkFrameClock *clock,
+                     Keystroke     *k)
+{
+  if (k->changed)
+    k->painted = TRUE;
+}
+
+static void
+report (const char *what,
+        GArray     *times)
+{
+  g_autofree char *p50 = g_strdup_printf ("%s, p50", what);
+  g_autofree char *p95 = g_strdup_printf ("%s, p95", what);
+
+  g_array_sort (times, compare_double);
+  figure (p50, percentile (times, 50), "ms");
+  figure (p95, percentile (times, 95), "ms");
+}
+
+static int
+run_view (QdStore             *store,
+          const char * const  *searches,
+          guint                n_searches)
+{
+  QdApplication *app;
+  QdWindow *window;
+  QdOrderPage *page;
+  QdProductListModel *model;
+  GtkWidget *entry;
+  GdkFrameClock *clock;
+  g_autoptr(GArray) to_list = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) to_paint = g_array_new (FALSE, FALSE, sizeof (double));
+  Keystroke k = { 0, };
+  gulong changed_id, paint_id;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("--view needs a display (run inside tools/run-headless.sh)\n");
+      return 1;
+    }
+  gtk_init ();
+  adw_init ();
+  app = qd_test_application_new ();
+  window = qd_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  qd_window_set_store (window, store);
+  qd_test_show_window (GTK_WINDOW (window));
+  page = QD_ORDER_PAGE (qd_test_find_widget (GTK_WIDGET (window), QD_TYPE_ORDER_PAGE, NULL));
+  model = qd_order_page_get_model (page);
+  entry = qd_test_find_widget (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY, NULL);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  wait_complete (model);
+
+  changed_id = g_signal_connect (model, "items-changed", G_CALLBACK (view_items_changed_cb), &k);
+  paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (view_after_paint_cb), &k);
+  for (guint s = 0; s < n_searches; s++)
+    {
+      const char *text = searches[s];
+
+      for (const char *start = text, *end = g_utf8_next_char (text); ;
+           start = end, end = g_utf8_next_char (end))
+        {
+          g_autofree char *prefix = g_strndup (text, end - text);
+          gboolean expired = FALSE;
+          guint deadline = g_timeout_add_seconds (10, deadline_cb, &expired);
+          gint64 t0 = g_get_monotonic_time ();
+          int position = -1;
+          double ms;
+
+          k.changed = k.painted = FALSE;
+          /* One keystroke: one character inserted at the end (set_text would delete the
+           * whole text first, and search for "" in between). */
+          gtk_editable_insert_text (GTK_EDITABLE (entry), start, end - start, &position);
+          while (!k.painted && !expired)
+            g_main_context_iteration (NULL, TRUE);
+          if (expired)
+            {
+              g_printerr ("bench-order-page: no frame painted after \"%s\"\n", prefix);
+              return 1;
+            }
+          g_source_remove (deadline);
+          ms = (k.changed_us - t0) / 1e3;
+          g_array_append_val (to_list, ms);
+          ms = (g_get_monotonic_time () - t0) / 1e3;
+          g_array_append_val (to_paint, ms);
+          if (*end == '\0')
+            break;
+        }
+      /* A clerk clears the field before the next product. */
+      k.changed = k.painted = FALSE;
+      gtk_editable_set_text (GTK_EDITABLE (entry), "");
+      wait_complete (model);
+    }
+  g_signal_handler_disconnect (model, changed_id);
+  g_signal_handler_disconnect (clock, paint_id);
+
+  report ("Order page: keystroke to the page's list updated", to_list);
+  report ("Order page: keystroke to the updated list painted", to_paint);
+  printf ("# %u keystrokes; the page's model is incremental\n", to_list->len);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  qd_test_drain ();
+  g_object_unref (app);
+  return 0;
 }
 
 static void
@@ -204,6 +347,14 @@ main (int   argc,
           return 1;
         }
       figure ("build the cache (products + order lines)", (g_get_monotonic_time () - t) / 1e6, "s");
+    }
+
+  if (view)
+    {
+      int status = run_view (store, searches, G_N_ELEMENTS (searches));
+
+      g_clear_object (&store);
+      return status;
     }
 
   model = qd_product_list_model_new (store);
