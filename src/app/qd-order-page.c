@@ -80,6 +80,8 @@ run_query (QdOrderPage *self,
   const char *text;
   const char *category = NULL;
   guint selected;
+  gboolean same;
+  gboolean ok;
 
   if (self->model == NULL || self->filling_categories)
     return;
@@ -92,10 +94,11 @@ run_query (QdOrderPage *self,
   query.text = text;
   query.category = category;
   query.ordered_before = gtk_check_button_get_active (self->ordered_before_check);
+  same = g_strcmp0 (text, self->query_text) == 0
+         && g_strcmp0 (category, self->query_category) == 0
+         && query.ordered_before == self->query_ordered_before;
   /* The search entry also says "search-changed" once when first shown. */
-  if (!force && g_strcmp0 (text, self->query_text) == 0
-      && g_strcmp0 (category, self->query_category) == 0
-      && query.ordered_before == self->query_ordered_before)
+  if (!force && same)
     return;
   g_free (self->query_text);
   g_free (self->query_category);
@@ -104,7 +107,13 @@ run_query (QdOrderPage *self,
   self->query_ordered_before = query.ordered_before;
   /* 0: every match; the model reads the rows lazily. */
   query.limit = 0;
-  if (!qd_product_list_model_set_query (self->model, &query, &error))
+  /* The same query forced: the data changed (a sync, a new order), every row is read
+   * again. A new query keeps the rows it shares at the top with the last one. */
+  if (same)
+    ok = qd_product_list_model_refresh (self->model, &error);
+  else
+    ok = qd_product_list_model_set_query (self->model, &query, &error);
+  if (!ok)
     {
       /* Not the model's query after all: the same one again is tried again. */
       g_clear_pointer (&self->query_text, g_free);
@@ -438,6 +447,9 @@ qd_order_page_set_store (QdOrderPage *self,
     return;
 
   g_clear_object (&self->model);
+  /* A new model has no query yet. */
+  g_clear_pointer (&self->query_text, g_free);
+  g_clear_pointer (&self->query_category, g_free);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.submit", store != NULL);
   if (store != NULL)
     {

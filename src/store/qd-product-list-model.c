@@ -331,18 +331,41 @@ qd_product_list_model_is_complete (QdProductListModel *self)
   return self->complete;
 }
 
-/* Replaces the rowids and tells the views: every item, since a query is also how the
- * page rereads the catalog after a sync (the same product may have a new price). */
+/* Replaces the rowids and tells the views. With @keep_prefix (a new query on the same
+ * data), the items before the first difference stay as they are: a view keeps their
+ * widgets (GTK 4.8 builds a new row of widgets for every item it is told changed, which is
+ * most of a keystroke's cost on the Order page). Without it (refresh (): the data changed,
+ * the same product may have a new price), every item is new. */
 static void
 replace_rowids (QdProductListModel *self,
-                GArray             *rowids)
+                GArray             *rowids,
+                gboolean            keep_prefix)
 {
   guint old_len = self->rowids->len;
+  guint common = 0;
+
+  if (keep_prefix)
+    while (common < old_len && common < rowids->len
+           && g_array_index (self->rowids, gint64, common) == g_array_index (rowids, gint64, common))
+      common++;
 
   g_array_unref (self->rowids);
   self->rowids = g_array_ref (rowids);
-  drop_windows (self);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, rowids->len);
+  /* Rows from the first difference on may be other products now. */
+  for (guint i = 0; i < N_WINDOWS; i++)
+    {
+      Window *window = &self->windows[i];
+
+      if (window->rows == NULL || window->start + window->rows->len <= common)
+        continue;
+      if (window->start < common)
+        g_ptr_array_set_size (window->rows, common - window->start);
+      else
+        g_clear_pointer (&window->rows, g_ptr_array_unref);
+    }
+  if (common < old_len || common < rowids->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), common, old_len - common,
+                                rowids->len - common);
 }
 
 /* ---- the rest of an incremental query, on a worker thread ------------------------------- */
@@ -439,7 +462,7 @@ rest_done_cb (GObject      *source,
         }
     }
   else
-    replace_rowids (self, rowids);
+    replace_rowids (self, rowids, TRUE);
   set_complete (self, TRUE);
 }
 
@@ -481,14 +504,10 @@ start_rest (QdProductListModel    *self,
   return TRUE;
 }
 
-/**
- * qd_product_list_model_refresh:
- *
- * Runs the last query again (after a sync changed the catalog) and tells the views.
- */
-gboolean
-qd_product_list_model_refresh (QdProductListModel  *self,
-                               GError             **error)
+static gboolean
+run_query (QdProductListModel  *self,
+           gboolean             keep_prefix,
+           GError             **error)
 {
   QdProductQuery query = {
     .text = self->text,
@@ -499,8 +518,6 @@ qd_product_list_model_refresh (QdProductListModel  *self,
   };
   g_autoptr(GArray) rowids = NULL;
   gboolean partial = FALSE;
-
-  g_return_val_if_fail (QD_IS_PRODUCT_LIST_MODEL (self), FALSE);
 
   cancel_rest (self);
 
@@ -529,7 +546,7 @@ qd_product_list_model_refresh (QdProductListModel  *self,
 
   g_free (self->dealer_id);
   self->dealer_id = qd_store_dup_meta (self->store, QD_STORE_META_DEALER_ID);
-  replace_rowids (self, rowids);
+  replace_rowids (self, rowids, keep_prefix);
 
   if (partial)
     {
@@ -548,11 +565,28 @@ qd_product_list_model_refresh (QdProductListModel  *self,
 }
 
 /**
+ * qd_product_list_model_refresh:
+ *
+ * Runs the last query again (after a sync changed the catalog) and tells the views that
+ * every item changed.
+ */
+gboolean
+qd_product_list_model_refresh (QdProductListModel  *self,
+                               GError             **error)
+{
+  g_return_val_if_fail (QD_IS_PRODUCT_LIST_MODEL (self), FALSE);
+
+  return run_query (self, FALSE, error);
+}
+
+/**
  * qd_product_list_model_set_query:
  * @query: the search (strings are copied); limit 0 means every match
  *
  * Replaces the model's contents with the products matching @query, best first. On error
- * the model keeps its previous contents.
+ * the model keeps its previous contents. Items at the beginning that are the same products
+ * as before stay the same items (the catalog is taken as unchanged since the last query:
+ * after a sync, use qd_product_list_model_refresh()).
  */
 gboolean
 qd_product_list_model_set_query (QdProductListModel    *self,
@@ -569,5 +603,5 @@ qd_product_list_model_set_query (QdProductListModel    *self,
   self->ordered_before = query->ordered_before;
   self->include_inactive = query->include_inactive;
   self->limit = query->limit;
-  return qd_product_list_model_refresh (self, error);
+  return run_query (self, TRUE, error);
 }

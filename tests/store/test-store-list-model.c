@@ -257,6 +257,71 @@ test_incremental_superseded (Fixture       *f,
   }
 }
 
+/* A new query keeps the items it shares at the top with the last one (a view keeps their
+ * widgets); refresh (), for changed data, replaces every item. */
+static void
+test_keep_prefix (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdProductListModel) model = qd_product_list_model_new (f->store);
+  g_autoptr(QdProductRow) first = NULL;
+  g_autoptr(QdProductRow) again = NULL;
+  g_autoptr(QdProductRow) row = NULL;
+  Changed changed = { 0, };
+  QdProductQuery x = { .text = "x" };
+  QdProductQuery x_0 = { .text = "x-0" };
+  QdProductQuery x_00 = { .text = "x-00" };
+  QdProductQuery x_05 = { .text = "x-05" };
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changed);
+  g_assert_true (qd_product_list_model_set_query (model, &x, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_EXTRA);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (qd_product_row_get_sku (first), ==, "X-0000");
+  g_assert_cmpuint (changed.calls, ==, 1);
+
+  /* The same 600 SKUs in the same order: nothing changed, the same items. */
+  g_assert_true (qd_product_list_model_set_query (model, &x_0, &error));
+  g_assert_cmpuint (changed.calls, ==, 1);
+  again = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (again == first);
+  g_clear_object (&again);
+
+  /* The first 100 stay, the other 500 go. */
+  g_assert_true (qd_product_list_model_set_query (model, &x_00, &error));
+  g_assert_cmpuint (changed.calls, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 100);
+  g_assert_cmpuint (changed.removed, ==, 500);
+  g_assert_cmpuint (changed.added, ==, 0);
+  again = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (again == first);
+  g_clear_object (&again);
+  row = g_list_model_get_item (G_LIST_MODEL (model), 99);
+  g_assert_cmpstr (qd_product_row_get_sku (row), ==, "X-0099");
+  g_clear_object (&row);
+
+  /* Nothing in common: every item. */
+  g_assert_true (qd_product_list_model_set_query (model, &x_05, &error));
+  g_assert_cmpuint (changed.calls, ==, 3);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 100);
+  g_assert_cmpuint (changed.added, ==, 100);
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (qd_product_row_get_sku (row), ==, "X-0500");
+
+  /* refresh (): the same list, every item new (the data may have changed). */
+  g_assert_true (qd_product_list_model_refresh (model, &error));
+  g_assert_cmpuint (changed.calls, ==, 4);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 100);
+  g_assert_cmpuint (changed.added, ==, 100);
+  again = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (again != row);
+  g_assert_cmpstr (qd_product_row_get_sku (again), ==, "X-0500");
+}
+
 /* A cancelled search stops inside SQLite with an error; the connection works on after. */
 static void
 test_cancellable_search (Fixture       *f,
@@ -292,6 +357,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/store/list-model/incremental-superseded", Fixture, NULL, set_up_big,
               test_incremental_superseded, fixture_tear_down);
+  g_test_add ("/store/list-model/keep-prefix", Fixture, NULL, set_up_big, test_keep_prefix,
+              fixture_tear_down);
   g_test_add ("/store/list-model/cancellable-search", Fixture, NULL, set_up_big,
               test_cancellable_search, fixture_tear_down);
 
