@@ -36,6 +36,7 @@ struct _QdApplication
 
   /* The whole-file check of the cache, run after the first frame (check_store_later). */
   gboolean check_pending;       /* self->store was opened without the check */
+  gboolean auto_sync_pending;   /* the engine starts syncing after the first frame too */
   gboolean check_running;
   GdkFrameClock *check_clock;
   gulong check_paint_id;
@@ -335,7 +336,9 @@ open_account (QdApplication  *self,
   self->engine = qd_sync_engine_new (self->store, url, credentials);
   qd_sync_engine_set_interval (self->engine,
                                (guint) g_settings_get_int (settings, "sync-interval") * 60);
-  qd_sync_engine_set_auto_sync (self->engine, TRUE);
+  /* Automatic syncing starts a sync at once, on a worker thread (the keyring, the network,
+   * applying pages): at start-up, not before the window is on screen (start_check). */
+  self->auto_sync_pending = TRUE;
   return TRUE;
 }
 
@@ -356,6 +359,14 @@ show_damage_notice (QdApplication *self)
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+start_auto_sync (QdApplication *self)
+{
+  if (self->auto_sync_pending && self->engine != NULL)
+    qd_sync_engine_set_auto_sync (self->engine, TRUE);
+  self->auto_sync_pending = FALSE;
 }
 
 static void
@@ -382,9 +393,10 @@ store_damaged (QdApplication *self,
       g_free (self->store_error);
       self->store_error = g_strdup (error->message);
     }
-  /* A fresh file needs no check. */
+  /* A fresh file needs no check; the window is up. */
   self->check_pending = FALSE;
   publish_account (self);
+  start_auto_sync (self);
   if (self->engine != NULL)
     qd_sync_engine_sync_async (self->engine, NULL, first_sync_done_cb, NULL);
   show_damage_notice (self);
@@ -447,6 +459,7 @@ start_check (QdApplication *self)
   g_autoptr(GTask) task = NULL;
 
   unhook_check (self);
+  start_auto_sync (self);
   if (!self->check_pending || self->store == NULL || self->check_running)
     return;
   self->check_pending = FALSE;
@@ -474,7 +487,7 @@ check_store_later (QdApplication *self,
 {
   GdkFrameClock *clock;
 
-  if (!self->check_pending || self->check_clock != NULL)
+  if ((!self->check_pending && !self->auto_sync_pending) || self->check_clock != NULL)
     return;
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   if (clock == NULL)
