@@ -229,8 +229,11 @@ run_view (QdStore             *store,
           g_source_remove (deadline);
           ms = (k.changed_us - t0) / 1e3;
           g_array_append_val (to_list, ms);
+          printf ("# \"%s\": list %.2f ms, %u items, ", prefix, ms,
+                  g_list_model_get_n_items (G_LIST_MODEL (model)));
           ms = (g_get_monotonic_time () - t0) / 1e3;
           g_array_append_val (to_paint, ms);
+          printf ("painted %.2f ms\n", ms);
           if (*end == '\0')
             break;
         }
