@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "qd-catalog-model.h"
 #include "qd-money.h"
 #include "qd-order-page.h"
 
@@ -181,7 +182,8 @@ catalog_activate_cb (QdOrderPage *self,
                      guint        position)
 {
   GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
-  g_autoptr(QdProductRow) product = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  g_autoptr(QdCatalogSlot) slot = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  QdProductRow *product = slot != NULL ? qd_catalog_slot_get_row (slot) : NULL;
 
   if (product == NULL || *qd_product_row_get_id (product) == '\0')
     return;
@@ -194,11 +196,15 @@ static void
 selected_item_changed_cb (QdOrderPage *self)
 {
   GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
+  QdCatalogSlot *slot;
 
   if (selection == NULL)
     return;
-  qd_cart_pane_set_candidate (self->cart_pane,
-                              gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection)));
+  /* The selected position may show another product after a search: called on every
+   * change of the list too. */
+  slot = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  qd_cart_pane_set_candidate (self->cart_pane, slot != NULL ? qd_catalog_slot_get_row (slot)
+                                                            : NULL);
 }
 
 static void
@@ -212,6 +218,23 @@ order_queued_cb (QdOrderPage *self,
 }
 
 /* ---- columns --------------------------------------------------------------------------- */
+
+/* The full name of an ellipsized one, computed when asked rather than set for every row a
+ * search shows. */
+static gboolean
+name_query_tooltip_cb (GtkWidget  *label,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
 
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
@@ -229,6 +252,11 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "numeric");
       break;
+    case COL_NAME:
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (name_query_tooltip_cb), NULL);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      break;
     default:
       gtk_label_set_xalign (GTK_LABEL (label), 0);
     }
@@ -236,13 +264,10 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-cell_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+cell_show (GtkLabel      *label,
+           Column         column,
+           QdProductRow  *p)
 {
-  Column column = GPOINTER_TO_INT (user_data);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  QdProductRow *p = gtk_list_item_get_item (item);
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
@@ -280,8 +305,42 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
       break;
     }
   gtk_label_set_text (label, text != NULL ? text : "");
-  if (column == COL_NAME)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+}
+
+static void
+slot_row_changed_cb (QdCatalogSlot *slot,
+                     GParamSpec    *pspec,
+                     GtkLabel      *label)
+{
+  cell_show (label, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "column")),
+             qd_catalog_slot_get_row (slot));
+}
+
+/* A cell follows its slot: after a search the view keeps its row widgets, and the
+ * products shown at their positions change under them (qd-catalog-model.c). */
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  QdCatalogSlot *slot = gtk_list_item_get_item (item);
+
+  g_object_set_data (G_OBJECT (label), "column", user_data);
+  cell_show (label, GPOINTER_TO_INT (user_data), qd_catalog_slot_get_row (slot));
+  g_signal_connect_object (slot, "notify::row", G_CALLBACK (slot_row_changed_cb), label, 0);
+}
+
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  QdCatalogSlot *slot = gtk_list_item_get_item (item);
+
+  if (slot != NULL && label != NULL)
+    g_signal_handlers_disconnect_by_func (slot, slot_row_changed_cb, label);
 }
 
 static void
@@ -296,6 +355,7 @@ add_column (QdOrderPage *self,
 
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), GINT_TO_POINTER (column));
   col = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (col, expand);
   gtk_column_view_column_set_resizable (col, TRUE);
@@ -463,8 +523,11 @@ qd_order_page_set_store (QdOrderPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->model, "notify::complete", G_CALLBACK (update_count), self,
                                G_CONNECT_SWAPPED);
-      selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+      /* The view sees slots, so that a search keeps its row widgets. */
+      selection = gtk_single_selection_new (G_LIST_MODEL (qd_catalog_model_new (G_LIST_MODEL (self->model))));
       g_signal_connect_object (selection, "notify::selected-item",
+                               G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (selection, "items-changed",
                                G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_column_view_set_model (self->catalog_view, GTK_SELECTION_MODEL (selection));
       gtk_stack_set_visible_child_name (self->stack, "catalog");
