@@ -419,6 +419,8 @@ check_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+static void start_check (QdApplication *self);
+
 static void
 check_done_cb (GObject      *source,
                GAsyncResult *result,
@@ -428,19 +430,23 @@ check_done_cb (GObject      *source,
   const char *path = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  self->check_running = FALSE;
+  g_clear_object (&self->check_cancellable);
+
   if (g_task_propagate_boolean (G_TASK (result), &error))
     g_debug ("The local data %s passed its check", path);
-  else if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
-    ;
-  /* Only the cache still open counts (nobody signed out or switched meanwhile). */
-  else if (self->store != NULL && g_strcmp0 (qd_store_get_path (self->store), path) == 0
+  /* Only the cache still open counts (nobody signed out or switched meanwhile, and the
+   * application is not shutting down). */
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+           && self->store != NULL && g_strcmp0 (qd_store_get_path (self->store), path) == 0
            && g_error_matches (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT))
     store_damaged (self, error->message);
   else
     g_debug ("The local data %s could not be checked: %s", path, error->message);
 
-  self->check_running = FALSE;
-  g_clear_object (&self->check_cancellable);
+  /* Another account's cache opened while this one was being checked. */
+  if (self->check_pending && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    start_check (self);
 }
 
 static void
@@ -915,5 +921,8 @@ qd_application_set_store (QdApplication *self,
   if (!g_set_object (&self->store, store))
     return;
   g_clear_object (&self->engine);
+  /* The caller's store: checking it is the caller's business. */
+  self->check_pending = FALSE;
+  self->auto_sync_pending = FALSE;
   publish_account (self);
 }
