@@ -160,6 +160,8 @@ main (int   argc,
 
   /* Stock CSV import. */
   csv = make_csv (n_csv, n_products, &length);
+  /* The window hands the Stock page its cache when the page is first shown. */
+  qd_window_set_page (window, "stock");
   qd_stock_page_set_as_of (stock_page, "2026-10-31");
   for (int r = 0; r < rounds; r++)
     {

@@ -33,6 +33,15 @@ struct _QdApplication
   QdSyncEngine *engine;   /* its sync engine; NULL without an account (or with $QUDAO_STORE) */
   char *data_dir;
   char *store_error;      /* why the cache could not be opened, for the window to show */
+  char *damage_notice;    /* a damaged cache was moved aside: what to tell the user */
+
+  /* The whole-file check of the cache, run after the first frame (check_store_later). */
+  gboolean check_pending;       /* self->store was opened without the check */
+  gboolean auto_sync_pending;   /* the engine starts syncing after the first frame too */
+  gboolean check_running;
+  GdkFrameClock *check_clock;
+  gulong check_paint_id;
+  GCancellable *check_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
@@ -250,22 +259,31 @@ hook_first_frame (QdApplication *self,
                                            G_CALLBACK (frame_clock_painted_cb), self);
 }
 
+/* Opens the cache without the whole-file check, which reads every page (most of a second
+ * on a cache with a million order lines): the start-up path must not wait for it.
+ * check_store_later() runs it after the first frame. A file that is not a database at all
+ * still fails here. */
 static QdStore *
-open_store_file (const char  *path,
-                 GError     **error)
+open_store_file (QdApplication  *self,
+                 const char     *path,
+                 GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
-  QdStore *store = qd_store_open (path, &local_error);
+  QdStore *store = qd_store_open_full (path, QD_STORE_OPEN_NO_CHECK, &local_error);
 
   /* A damaged cache has been moved aside: a fresh one resyncs from the server, and local
-   * work that was in the old file is still there for support to recover. */
+   * work that was in the old file is still there for support to recover. The user is told
+   * once the window is up (show_damage_notice). */
   if (store == NULL && g_error_matches (local_error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT))
     {
+      g_free (self->damage_notice);
+      self->damage_notice = g_strdup (local_error->message);
       g_clear_error (&local_error);
-      store = qd_store_open (path, &local_error);
+      store = qd_store_open_full (path, QD_STORE_OPEN_NO_CHECK, &local_error);
     }
   if (store == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
+  self->check_pending = store != NULL;
   return store;
 }
 
@@ -314,7 +332,7 @@ open_account (QdApplication  *self,
 
   if (path_env != NULL && *path_env != '\0')
     {
-      self->store = open_store_file (path_env, error);
+      self->store = open_store_file (self, path_env, error);
       return self->store != NULL;
     }
 
@@ -327,7 +345,7 @@ open_account (QdApplication  *self,
     }
 
   path = qd_store_path_for_account (self->data_dir, url, user);
-  self->store = open_store_file (path, error);
+  self->store = open_store_file (self, path, error);
   if (self->store == NULL)
     return FALSE;
 
@@ -335,8 +353,189 @@ open_account (QdApplication  *self,
   self->engine = qd_sync_engine_new (self->store, url, credentials);
   qd_sync_engine_set_interval (self->engine,
                                (guint) g_settings_get_int (settings, "sync-interval") * 60);
-  qd_sync_engine_set_auto_sync (self->engine, TRUE);
+  /* Automatic syncing starts a sync at once, on a worker thread (the keyring, the network,
+   * applying pages): at start-up, not before the window is on screen (start_check). */
+  self->auto_sync_pending = TRUE;
   return TRUE;
+}
+
+/* ---- the cache's whole-file check, after the first frame ------------------------------ */
+
+static void
+show_damage_notice (QdApplication *self)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *notice = g_steal_pointer (&self->damage_notice);
+  GtkWidget *dialog;
+
+  if (notice == NULL)
+    return;
+  /* A dialog rather than a toast: the user must not miss that local data was set aside. */
+  dialog = adw_message_dialog_new (parent, _("Local Data Damaged"), notice);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+start_auto_sync (QdApplication *self)
+{
+  if (self->auto_sync_pending && self->engine != NULL)
+    qd_sync_engine_set_auto_sync (self->engine, TRUE);
+  self->auto_sync_pending = FALSE;
+}
+
+static void
+store_damaged (QdApplication *self,
+               const char    *reason)
+{
+  g_autofree char *path = g_strdup (qd_store_get_path (self->store));
+  g_autoptr(GError) moved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Let go of the file before it moves: the windows' pages (and their models' reader
+   * connections), the engine, the store. */
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  publish_account (self);
+
+  qd_store_move_aside (path, reason, &moved);
+  g_free (self->damage_notice);
+  self->damage_notice = g_strdup (moved->message);
+
+  /* The same account on a fresh cache, filled again by the next sync. */
+  if (!open_account (self, &error))
+    {
+      g_free (self->store_error);
+      self->store_error = g_strdup (error->message);
+    }
+  /* A fresh file needs no check; the window is up. */
+  self->check_pending = FALSE;
+  publish_account (self);
+  start_auto_sync (self);
+  if (self->engine != NULL)
+    qd_sync_engine_sync_async (self->engine, NULL, first_sync_done_cb, NULL);
+  show_damage_notice (self);
+}
+
+/* In a worker thread, on a connection of its own. */
+static void
+check_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_autoptr(QdStore) store = NULL;
+  GError *error = NULL;
+
+  store = qd_store_open_full (task_data, QD_STORE_OPEN_NO_CHECK, &error);
+  if (store == NULL || !qd_store_check (store, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void start_check (QdApplication *self);
+
+static void
+check_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  QdApplication *self = QD_APPLICATION (source);
+  const char *path = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->check_running = FALSE;
+  g_clear_object (&self->check_cancellable);
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_debug ("The local data %s passed its check", path);
+  /* Only the cache still open counts (nobody signed out or switched meanwhile, and the
+   * application is not shutting down). */
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+           && self->store != NULL && g_strcmp0 (qd_store_get_path (self->store), path) == 0
+           && g_error_matches (error, QD_STORE_ERROR, QD_STORE_ERROR_CORRUPT))
+    store_damaged (self, error->message);
+  else
+    g_debug ("The local data %s could not be checked: %s", path, error->message);
+
+  /* Another account's cache opened while this one was being checked. */
+  if (self->check_pending && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    start_check (self);
+}
+
+static void
+unhook_check (QdApplication *self)
+{
+  if (self->check_clock != NULL)
+    {
+      g_clear_signal_handler (&self->check_paint_id, self->check_clock);
+      g_clear_object (&self->check_clock);
+    }
+}
+
+static void
+start_check (QdApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  unhook_check (self);
+  start_auto_sync (self);
+  if (!self->check_pending || self->store == NULL || self->check_running)
+    return;
+  self->check_pending = FALSE;
+  self->check_running = TRUE;
+  self->check_cancellable = g_cancellable_new ();
+  /* The task holds the application until the check is done. */
+  task = g_task_new (self, self->check_cancellable, check_done_cb, NULL);
+  g_task_set_source_tag (task, start_check);
+  g_task_set_task_data (task, g_strdup (qd_store_get_path (self->store)), g_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+static void
+check_clock_painted_cb (GdkFrameClock *clock,
+                        QdApplication *self)
+{
+  start_check (self);
+}
+
+/* Runs the cache's whole-file check once the new @window has painted its first frame, so
+ * that it never delays what the user sees first. */
+static void
+check_store_later (QdApplication *self,
+                   GtkWindow     *window)
+{
+  GdkFrameClock *clock;
+
+  if ((!self->check_pending && !self->auto_sync_pending) || self->check_clock != NULL)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (clock == NULL)
+    {
+      start_check (self);
+      return;
+    }
+  self->check_clock = g_object_ref (clock);
+  self->check_paint_id = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (check_clock_painted_cb), self);
+}
+
+/**
+ * qd_application_is_checking:
+ * @self: a #QdApplication
+ *
+ * Returns: %TRUE while the cache's whole-file check is waiting for the first frame or
+ *   running (tests wait for its outcome)
+ */
+gboolean
+qd_application_is_checking (QdApplication *self)
+{
+  g_return_val_if_fail (QD_IS_APPLICATION (self), FALSE);
+
+  return self->check_pending || self->check_running;
 }
 
 static void
@@ -354,6 +553,8 @@ signed_in_cb (QdApplication *self)
   publish_account (self);
   if (self->engine != NULL)
     qd_sync_engine_sync_async (self->engine, NULL, first_sync_done_cb, NULL);
+  /* The window has long been on screen. */
+  start_check (self);
 }
 
 /* ---- signing out -------------------------------------------------------------------- */
@@ -669,6 +870,12 @@ qd_application_activate (GApplication *app)
   if (first && (g_getenv ("QUDAO_SCREENSHOT") != NULL
                 || g_strcmp0 (g_getenv ("QUDAO_STARTUP_TIMING"), "1") == 0))
     hook_first_frame (self, QD_WINDOW (window));
+
+  if (first)
+    {
+      show_damage_notice (self);
+      check_store_later (self, window);
+    }
 }
 
 static void
@@ -719,10 +926,15 @@ qd_application_shutdown (GApplication *app)
   QdApplication *self = QD_APPLICATION (app);
 
   unhook_frame_clock (self);
+  unhook_check (self);
+  /* A check still running finishes on its own connection; its result is dropped. */
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
   self->hooked_window = NULL;
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
   g_clear_pointer (&self->store_error, g_free);
+  g_clear_pointer (&self->damage_notice, g_free);
   g_clear_pointer (&self->data_dir, g_free);
 
   G_APPLICATION_CLASS (qd_application_parent_class)->shutdown (app);
@@ -836,5 +1048,8 @@ qd_application_set_store (QdApplication *self,
   if (!g_set_object (&self->store, store))
     return;
   g_clear_object (&self->engine);
+  /* The caller's store: checking it is the caller's business. */
+  self->check_pending = FALSE;
+  self->auto_sync_pending = FALSE;
   publish_account (self);
 }

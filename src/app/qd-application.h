@@ -21,5 +21,6 @@ void           qd_i18n_init                  (void);
 QdStore       *qd_application_get_store      (QdApplication *self);
 void           qd_application_set_store      (QdApplication *self,
                                               QdStore       *store);
+gboolean       qd_application_is_checking    (QdApplication *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "qd-catalog-model.h"
 #include "qd-money.h"
 #include "qd-order-page.h"
 
@@ -29,6 +30,11 @@ struct _QdOrderPage
   GtkLabel *count_label;
   GtkLabel *search_error_label;
   QdCartPane *cart_pane;
+
+  /* the query the model has, so that a signal that changed nothing does not search again */
+  char *query_text;
+  char *query_category;
+  gboolean query_ordered_before;
 
   /* owned */
   QdStore *store;
@@ -56,18 +62,27 @@ update_count (QdOrderPage *self)
   guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
   g_autofree char *text = NULL;
 
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u product", "%u products", n), n);
+  /* The model shows the first matches at once and counts the rest on a worker thread. */
+  if (self->model != NULL && !qd_product_list_model_is_complete (self->model))
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u or more product",
+                                         "%u or more products", n), n);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u product", "%u products", n), n);
   gtk_label_set_text (self->count_label, text);
 }
 
+/* @force: search even if the query is the model's already (the data changed). */
 static void
-run_query (QdOrderPage *self)
+run_query (QdOrderPage *self,
+           gboolean     force)
 {
   QdProductQuery query = { 0 };
   g_autoptr(GError) error = NULL;
   const char *text;
   const char *category = NULL;
   guint selected;
+  gboolean same;
+  gboolean ok;
 
   if (self->model == NULL || self->filling_categories)
     return;
@@ -80,10 +95,29 @@ run_query (QdOrderPage *self)
   query.text = text;
   query.category = category;
   query.ordered_before = gtk_check_button_get_active (self->ordered_before_check);
+  same = g_strcmp0 (text, self->query_text) == 0
+         && g_strcmp0 (category, self->query_category) == 0
+         && query.ordered_before == self->query_ordered_before;
+  /* The search entry also says "search-changed" once when first shown. */
+  if (!force && same)
+    return;
+  g_free (self->query_text);
+  g_free (self->query_category);
+  self->query_text = g_strdup (text);
+  self->query_category = g_strdup (category);
+  self->query_ordered_before = query.ordered_before;
   /* 0: every match; the model reads the rows lazily. */
   query.limit = 0;
-  if (!qd_product_list_model_set_query (self->model, &query, &error))
+  /* The same query forced: the data changed (a sync, a new order), every row is read
+   * again. A new query keeps the rows it shares at the top with the last one. */
+  if (same)
+    ok = qd_product_list_model_refresh (self->model, &error);
+  else
+    ok = qd_product_list_model_set_query (self->model, &query, &error);
+  if (!ok)
     {
+      /* Not the model's query after all: the same one again is tried again. */
+      g_clear_pointer (&self->query_text, g_free);
       gtk_label_set_text (self->search_error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->search_error_label), TRUE);
     }
@@ -95,13 +129,13 @@ run_query (QdOrderPage *self)
 static void
 search_changed_cb (QdOrderPage *self)
 {
-  run_query (self);
+  run_query (self, FALSE);
 }
 
 static void
 filter_changed_cb (QdOrderPage *self)
 {
-  run_query (self);
+  run_query (self, FALSE);
 }
 
 static GtkWidget *
@@ -148,7 +182,8 @@ catalog_activate_cb (QdOrderPage *self,
                      guint        position)
 {
   GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
-  g_autoptr(QdProductRow) product = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  g_autoptr(QdCatalogSlot) slot = g_list_model_get_item (G_LIST_MODEL (selection), position);
+  QdProductRow *product = slot != NULL ? qd_catalog_slot_get_row (slot) : NULL;
 
   if (product == NULL || *qd_product_row_get_id (product) == '\0')
     return;
@@ -161,11 +196,15 @@ static void
 selected_item_changed_cb (QdOrderPage *self)
 {
   GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
+  QdCatalogSlot *slot;
 
   if (selection == NULL)
     return;
-  qd_cart_pane_set_candidate (self->cart_pane,
-                              gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection)));
+  /* The selected position may show another product after a search: called on every
+   * change of the list too. */
+  slot = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  qd_cart_pane_set_candidate (self->cart_pane, slot != NULL ? qd_catalog_slot_get_row (slot)
+                                                            : NULL);
 }
 
 static void
@@ -179,6 +218,23 @@ order_queued_cb (QdOrderPage *self,
 }
 
 /* ---- columns --------------------------------------------------------------------------- */
+
+/* The full name of an ellipsized one, computed when asked rather than set for every row a
+ * search shows. */
+static gboolean
+name_query_tooltip_cb (GtkWidget  *label,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
 
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
@@ -196,6 +252,11 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "numeric");
       break;
+    case COL_NAME:
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (name_query_tooltip_cb), NULL);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      break;
     default:
       gtk_label_set_xalign (GTK_LABEL (label), 0);
     }
@@ -203,13 +264,10 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-cell_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+cell_show (GtkLabel      *label,
+           Column         column,
+           QdProductRow  *p)
 {
-  Column column = GPOINTER_TO_INT (user_data);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  QdProductRow *p = gtk_list_item_get_item (item);
   g_autofree char *owned = NULL;
   const char *text = NULL;
 
@@ -247,8 +305,42 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
       break;
     }
   gtk_label_set_text (label, text != NULL ? text : "");
-  if (column == COL_NAME)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
+}
+
+static void
+slot_row_changed_cb (QdCatalogSlot *slot,
+                     GParamSpec    *pspec,
+                     GtkLabel      *label)
+{
+  cell_show (label, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "column")),
+             qd_catalog_slot_get_row (slot));
+}
+
+/* A cell follows its slot: after a search the view keeps its row widgets, and the
+ * products shown at their positions change under them (qd-catalog-model.c). */
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  QdCatalogSlot *slot = gtk_list_item_get_item (item);
+
+  g_object_set_data (G_OBJECT (label), "column", user_data);
+  cell_show (label, GPOINTER_TO_INT (user_data), qd_catalog_slot_get_row (slot));
+  g_signal_connect_object (slot, "notify::row", G_CALLBACK (slot_row_changed_cb), label, 0);
+}
+
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  QdCatalogSlot *slot = gtk_list_item_get_item (item);
+
+  if (slot != NULL && label != NULL)
+    g_signal_handlers_disconnect_by_func (slot, slot_row_changed_cb, label);
 }
 
 static void
@@ -263,6 +355,7 @@ add_column (QdOrderPage *self,
 
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), GINT_TO_POINTER (column));
   col = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (col, expand);
   gtk_column_view_column_set_resizable (col, TRUE);
@@ -329,6 +422,8 @@ qd_order_page_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_object (&self->categories);
+  g_clear_pointer (&self->query_text, g_free);
+  g_clear_pointer (&self->query_category, g_free);
 
   G_OBJECT_CLASS (qd_order_page_parent_class)->dispose (object);
 }
@@ -412,14 +507,27 @@ qd_order_page_set_store (QdOrderPage *self,
     return;
 
   g_clear_object (&self->model);
+  /* A new model has no query yet. */
+  g_clear_pointer (&self->query_text, g_free);
+  g_clear_pointer (&self->query_category, g_free);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.submit", store != NULL);
   if (store != NULL)
     {
       g_autoptr(GtkSingleSelection) selection = NULL;
 
       self->model = qd_product_list_model_new (store);
-      selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+      /* A keystroke reads the first screenful of matches, not all 100,000 of a one-letter
+       * search; the count follows when the rest arrives. */
+      qd_product_list_model_set_incremental (self->model, TRUE);
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->model, "notify::complete", G_CALLBACK (update_count), self,
+                               G_CONNECT_SWAPPED);
+      /* The view sees slots, so that a search keeps its row widgets. */
+      selection = gtk_single_selection_new (G_LIST_MODEL (qd_catalog_model_new (G_LIST_MODEL (self->model))));
       g_signal_connect_object (selection, "notify::selected-item",
+                               G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (selection, "items-changed",
                                G_CALLBACK (selected_item_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_column_view_set_model (self->catalog_view, GTK_SELECTION_MODEL (selection));
       gtk_stack_set_visible_child_name (self->stack, "catalog");
@@ -431,7 +539,7 @@ qd_order_page_set_store (QdOrderPage *self,
     }
   fill_categories (self);
   qd_cart_pane_set_store (self->cart_pane, store);
-  run_query (self);
+  run_query (self, TRUE);
 }
 
 /**
@@ -448,7 +556,7 @@ qd_order_page_reload (QdOrderPage *self)
   if (self->store == NULL)
     return;
   fill_categories (self);
-  run_query (self);
+  run_query (self, TRUE);
   qd_cart_pane_reload (self->cart_pane);
 }
 
@@ -474,7 +582,7 @@ qd_order_page_set_search_text (QdOrderPage *self,
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
   /* Search now rather than after the search entry's typing delay. */
-  run_query (self);
+  run_query (self, TRUE);
 }
 
 void

@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdProductListModel, qd_product_list_model, QD, PRODUCT_LIST_MODEL, GObject)
 
 /* Rows are read from SQLite in windows of this many. */
-#define QD_PRODUCT_LIST_MODEL_WINDOW 256
+#define QD_PRODUCT_LIST_MODEL_WINDOW 64
+/* An incremental query reads this many rowids at once, the rest on a worker thread. */
+#define QD_PRODUCT_LIST_MODEL_FIRST_PAGE 256
 
 QdProductListModel *qd_product_list_model_new       (QdStore              *store);
 QdStore            *qd_product_list_model_get_store (QdProductListModel   *self);
@@ -24,5 +26,8 @@ gboolean            qd_product_list_model_set_query (QdProductListModel   *self,
                                                      GError              **error);
 gboolean            qd_product_list_model_refresh   (QdProductListModel   *self,
                                                      GError              **error);
+void                qd_product_list_model_set_incremental (QdProductListModel *self,
+                                                           gboolean            incremental);
+gboolean            qd_product_list_model_is_complete (QdProductListModel *self);
 
 G_END_DECLS

@@ -48,6 +48,8 @@ gboolean      _qd_store_begin         (QdStore      *self,
 gboolean      _qd_store_commit        (QdStore      *self,
                                        GError      **error);
 void          _qd_store_rollback      (QdStore      *self);
+void          _qd_store_set_cancellable (QdStore    *self,
+                                       GCancellable *cancellable);
 gboolean      _qd_store_set_meta_in_tx (QdStore     *self,
                                        const char   *key,
                                        const char   *value,

@@ -162,6 +162,25 @@ _qd_store_stmt (QdStore     *self,
   return stmt;
 }
 
+static int
+cancelled_cb (void *cancellable)
+{
+  return g_cancellable_is_cancelled (cancellable);
+}
+
+/* Until called again with %NULL, a statement of this connection stops with SQLITE_INTERRUPT
+ * soon after @cancellable is cancelled (from any thread): a worker's long search that a
+ * newer one made useless. The caller keeps @cancellable alive meanwhile. */
+void
+_qd_store_set_cancellable (QdStore      *self,
+                           GCancellable *cancellable)
+{
+  if (cancellable != NULL)
+    sqlite3_progress_handler (self->db, 1000, cancelled_cb, cancellable);
+  else
+    sqlite3_progress_handler (self->db, 0, NULL, NULL);
+}
+
 gboolean
 _qd_store_exec (QdStore     *self,
                 const char  *sql,

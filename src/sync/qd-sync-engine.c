@@ -1352,10 +1352,12 @@ sync_thread (GTask        *task,
   gboolean ok;
   gint64 due;
 
-  /* Opening the cache checks its integrity, which costs a scan of a big file: the engine
-   * keeps the worker's connection between syncs (used by one thread at a time). */
+  /* The engine keeps the worker's connection between syncs (used by one thread at a time).
+   * It skips the whole-file check: whoever made the engine opened the same file first and
+   * checks it (qudao-cli when opening, the app after its first frame); a second scan of a
+   * cache of a million order lines competed with the app's first frame for nothing. */
   if (job->store == NULL)
-    job->store = qd_store_open (job->store_path, &error);
+    job->store = qd_store_open_full (job->store_path, QD_STORE_OPEN_NO_CHECK, &error);
   store = job->store;
   if (store == NULL)
     {

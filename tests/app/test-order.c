@@ -186,6 +186,40 @@ count_item (guint item_index)
   return n;
 }
 
+static gboolean
+deadline_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The page's model is incremental: runs the main context until the rest of its list has
+ * arrived from the worker thread (fails after 30 s). */
+static void
+wait_complete (QdProductListModel *model)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (30, deadline_cb, &expired);
+
+  while (!qd_product_list_model_is_complete (model) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (id);
+}
+
+static gboolean
+page_shows (Fixture    *f,
+            const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  qd_test_collect_labels (GTK_WIDGET (f->order_page), texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_model_lazy (Fixture       *f,
                  gconstpointer  data)
@@ -200,8 +234,26 @@ test_model_lazy (Fixture       *f,
   g_assert_true (qd_product_list_model_refresh (model, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_items (model), ==, f->n_products);
-  /* The page shows the same catalog. */
+  /* The page shows the same catalog: its first page at once, counted when the rest has
+   * come from the worker thread. */
+  qd_order_page_set_search_text (f->order_page, "");
+  if (f->n_products > QD_PRODUCT_LIST_MODEL_FIRST_PAGE)
+    {
+      g_autofree char *partial = g_strdup_printf ("%u or more products",
+                                                  QD_PRODUCT_LIST_MODEL_FIRST_PAGE);
+
+      g_assert_false (qd_product_list_model_is_complete (qd_order_page_get_model (f->order_page)));
+      g_assert_cmpuint (n_items (qd_order_page_get_model (f->order_page)), ==,
+                        QD_PRODUCT_LIST_MODEL_FIRST_PAGE);
+      g_assert_true (page_shows (f, partial));
+    }
+  wait_complete (qd_order_page_get_model (f->order_page));
   g_assert_cmpuint (n_items (qd_order_page_get_model (f->order_page)), ==, f->n_products);
+  {
+    g_autofree char *count = g_strdup_printf ("%u products", f->n_products);
+
+    g_assert_true (page_shows (f, count));
+  }
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == QD_TYPE_PRODUCT_ROW);
 
   /* Rows are read only when asked for, a window at a time. */
@@ -290,6 +342,83 @@ test_search (Fixture       *f,
     g_assert_cmpstr (qd_product_row_get_id (p), ==, "p_7");
     g_assert_true (g_str_has_prefix (qd_product_row_get_last_ordered (p), "2026-11-02"));
   }
+}
+
+static gboolean
+view_shows (GtkWidget  *view,
+            const char *text)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  qd_test_collect_labels (view, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Some label under @root contains @needle. */
+static gboolean
+labels_contain (GtkWidget  *root,
+                const char *needle)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  qd_test_collect_labels (root, texts);
+  for (guint i = 0; i < texts->len; i++)
+    if (strstr (g_ptr_array_index (texts, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The catalog view keeps its row widgets across searches (one slot per position,
+ * qd-catalog-model.c): the cells must show the new products, and the selected row the
+ * new product in the cart's quantity box. */
+static void
+test_view_follows_search (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *view = qd_test_find_widget (GTK_WIDGET (f->order_page), GTK_TYPE_COLUMN_VIEW, NULL);
+  GtkSelectionModel *selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  GtkWidget *search = qd_test_find_widget (GTK_WIDGET (f->order_page), GTK_TYPE_SEARCH_ENTRY, NULL);
+  g_autofree char *name_10 = NULL;
+  g_autofree char *name_20 = NULL;
+
+  qd_test_show_window (GTK_WINDOW (f->window));
+  g_assert_true (view_shows (view, "SKU000000"));
+
+  qd_order_page_set_search_text (f->order_page, "SKU000010");
+  qd_test_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 1);
+  g_assert_true (view_shows (view, "SKU000010"));
+  g_assert_false (view_shows (view, "SKU000000"));
+  g_signal_emit_by_name (search, "activate");
+  {
+    g_autoptr(QdProductRow) row = g_list_model_get_item (G_LIST_MODEL (qd_order_page_get_model (f->order_page)), 0);
+
+    name_10 = g_strdup (qd_product_row_get_name (row));
+  }
+  g_assert_true (labels_contain (GTK_WIDGET (f->cart), name_10));
+
+  /* Another product at the same position: the same row widgets, the new texts, and the
+   * selected product follows too. */
+  qd_order_page_set_search_text (f->order_page, "SKU000021");
+  qd_test_drain ();
+  g_assert_true (view_shows (view, "SKU000021"));
+  g_assert_false (view_shows (view, "SKU000010"));
+  {
+    g_autoptr(QdProductRow) row = g_list_model_get_item (G_LIST_MODEL (qd_order_page_get_model (f->order_page)), 0);
+
+    name_20 = g_strdup (qd_product_row_get_name (row));
+  }
+  g_assert_cmpstr (name_10, !=, name_20);
+  g_assert_true (labels_contain (GTK_WIDGET (f->cart), name_20));
+
+  /* Back to the whole catalog: the first products again, in the rows that showed one. */
+  qd_order_page_set_search_text (f->order_page, "");
+  qd_test_drain ();
+  g_assert_true (view_shows (view, "SKU000000"));
+  g_assert_true (view_shows (view, "SKU000001"));
 }
 
 static void
@@ -744,6 +873,7 @@ main (int   argc,
   ADD ("cart-submit", test_cart_submit);
   ADD ("cart-persists", test_cart_persists);
   ADD ("keyboard-flow", test_keyboard_flow);
+  ADD ("view-follows-search", test_view_follows_search);
   ADD ("orders-list", test_orders_list);
   ADD ("rejected-resubmit", test_rejected_resubmit);
   ADD ("status-history", test_status_history);

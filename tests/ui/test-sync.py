@@ -153,8 +153,13 @@ def submit_cart(expect_lines):
 
 
 def orders_labels():
-    table = q.find(state['win'], 'tree table', 'Orders')
-    return [q.name(n) for n in q.walk(table) if q.role(n) == 'label']
+    """The Orders table's labels. Read again when a node vanishes during the walk: the page
+    rebuilds its rows when a sync changes an order, and AT-SPI then fails the walk ("The
+    application no longer exists") though the app is there."""
+    def read():
+        table = q.find(state['win'], 'tree table', 'Orders')
+        return ([q.name(n) for n in q.walk(table) if q.role(n) == 'label'],)
+    return q.wait_for(read, 'the Orders table’s rows')[0]
 
 
 def show_page(title):
