@@ -20,6 +20,11 @@
 
 /* Slots kept beyond those a view holds, at most; a view holds a few dozen. */
 #define MAX_IDLE_SLOTS 256
+/* Slots from the start of a change that get their new product at once: more than a tall
+ * window shows (the page scrolls to the top on a new search). GTK 4.8 keeps up to 200
+ * rows built; the texts of those further down are changed from an idle, after the
+ * keystroke's frame is done, instead of all in the keystroke. */
+#define EAGER_SLOTS 80
 
 struct _QdCatalogModel
 {
@@ -28,6 +33,8 @@ struct _QdCatalogModel
   /* owned */
   GListModel *rows;
   GHashTable *slots;        /* position (GUINT_TO_POINTER) → QdCatalogSlot */
+  guint       stale_from;   /* slots at and after it show an old product, G_MAXUINT: none */
+  guint       refresh_id;   /* idle giving those slots their products */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -89,6 +96,30 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
+static gboolean
+refresh_stale_cb (gpointer user_data)
+{
+  QdCatalogModel *self = user_data;
+  guint n = g_list_model_get_n_items (self->rows);
+  GHashTableIter iter;
+  gpointer key, slot;
+
+  self->refresh_id = 0;
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, &key, &slot))
+    {
+      guint i = GPOINTER_TO_UINT (key);
+      g_autoptr(QdProductRow) row = NULL;
+
+      if (i < self->stale_from || i >= n)
+        continue;
+      row = g_list_model_get_item (self->rows, i);
+      qd_catalog_slot_set_row (slot, row);
+    }
+  self->stale_from = G_MAXUINT;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 rows_changed_cb (GListModel     *rows,
                  guint           position,
@@ -117,11 +148,18 @@ rows_changed_cb (GListModel     *rows,
           g_hash_table_iter_remove (&iter);
           continue;
         }
+      if (i - position >= EAGER_SLOTS)
+        {
+          self->stale_from = MIN (self->stale_from, position + EAGER_SLOTS);
+          continue;
+        }
       row = g_list_model_get_item (rows, i);
       qd_catalog_slot_set_row (slot, row);
     }
   /* Slots belong to positions, not to products: everything from @position on changed
    * (items after the change do not move to other slots). */
+  if (self->stale_from != G_MAXUINT && self->refresh_id == 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_stale_cb, self, NULL);
   g_list_model_items_changed (G_LIST_MODEL (self), position, old_n - position, n - position);
 }
 
@@ -132,6 +170,7 @@ qd_catalog_model_dispose (GObject *object)
 
   if (self->rows != NULL)
     g_signal_handlers_disconnect_by_func (self->rows, rows_changed_cb, self);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->rows);
   g_clear_pointer (&self->slots, g_hash_table_unref);
   G_OBJECT_CLASS (qd_catalog_model_parent_class)->dispose (object);
@@ -147,6 +186,7 @@ static void
 qd_catalog_model_init (QdCatalogModel *self)
 {
   self->slots = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->stale_from = G_MAXUINT;
 }
 
 /**

@@ -126,15 +126,28 @@ run_query (QdOrderPage *self,
   update_count (self);
 }
 
+/* A new search or filter shows its best matches: from the top of the list, whatever was
+ * scrolled to before (the catalog model also counts on it, qd-catalog-model.c). */
+static void
+scroll_to_top (QdOrderPage *self)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->catalog_view));
+
+  if (vadjustment != NULL)
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
+}
+
 static void
 search_changed_cb (QdOrderPage *self)
 {
+  scroll_to_top (self);
   run_query (self, FALSE);
 }
 
 static void
 filter_changed_cb (QdOrderPage *self)
 {
+  scroll_to_top (self);
   run_query (self, FALSE);
 }
 

@@ -12,6 +12,7 @@
 
 #include "qd-application.h"
 #include "qd-cart-pane.h"
+#include "qd-catalog-slot.h"
 #include "qd-money.h"
 #include "qd-order-item.h"
 #include "qd-order-page.h"
@@ -371,6 +372,26 @@ labels_contain (GtkWidget  *root,
   return FALSE;
 }
 
+/* Every item of the view's model (a slot) shows the product at its position in the
+ * page's model: slots further down than those given their product at once get it from an
+ * idle (qd-catalog-model.c), which the caller has drained. */
+static void
+assert_slots_follow_rows (GtkSelectionModel  *selection,
+                          QdProductListModel *rows)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (rows));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(QdCatalogSlot) slot = g_list_model_get_item (G_LIST_MODEL (selection), i);
+      g_autoptr(QdProductRow) row = g_list_model_get_item (G_LIST_MODEL (rows), i);
+
+      g_assert_cmpstr (qd_product_row_get_sku (qd_catalog_slot_get_row (slot)), ==,
+                       qd_product_row_get_sku (row));
+    }
+}
+
 /* The catalog view keeps its row widgets across searches (one slot per position,
  * qd-catalog-model.c): the cells must show the new products, and the selected row the
  * new product in the cart's quantity box. */
@@ -419,6 +440,15 @@ test_view_follows_search (Fixture       *f,
   qd_test_drain ();
   g_assert_true (view_shows (view, "SKU000000"));
   g_assert_true (view_shows (view, "SKU000001"));
+  assert_slots_follow_rows (selection, qd_order_page_get_model (f->order_page));
+
+  /* A search that changes the products of every row the view has built, more of them
+   * than get their product at once: once idle, each row shows its new product. */
+  qd_order_page_set_search_text (f->order_page, "SKU0001");
+  qd_test_drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 100);
+  assert_slots_follow_rows (selection, qd_order_page_get_model (f->order_page));
+  g_assert_true (view_shows (view, "SKU000100"));
 }
 
 static void
