@@ -22,6 +22,7 @@
 #include "qd-money.h"
 #include "qd-store.h"
 #include "qd-test-util.h"
+#include "qd-test-files.h"
 
 #define TODAY "2026-11-15"
 #define N_DEALERS 6
@@ -39,26 +40,6 @@ deadline_expired_cb (gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 static void
@@ -277,7 +258,7 @@ fixture_tear_down (Fixture       *f,
 {
   sqlite3_close (f->db);
   g_assert_finalize_object (f->store);
-  rm_rf (f->dir);
+  qd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

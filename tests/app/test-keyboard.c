@@ -23,6 +23,7 @@
 #include "qd-test-statements.h"
 #include "qd-test-util.h"
 #include "qd-window.h"
+#include "qd-test-files.h"
 
 /* More Tab presses than any of these windows has stops; a walk ends earlier when the
  * focus comes back to where it started. */
@@ -36,26 +37,6 @@ typedef struct
   QdStore *store;
   QdWindow *window;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -89,7 +70,7 @@ fixture_tear_down (Fixture       *f,
   qd_test_drain ();
   g_assert_finalize_object (f->window);
   g_assert_finalize_object (f->store);
-  rm_rf (f->dir);
+  qd_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -21,6 +21,7 @@
 #include "qd-test-catalog.h"
 #include "qd-test-util.h"
 #include "qd-window.h"
+#include "qd-test-files.h"
 
 /* Small catalogs keep the test quick under AddressSanitizer; the lazy-model test uses one
  * larger than the model's cache, so that the cache bound is exercised. */
@@ -65,26 +66,6 @@ typedef struct
   QdOrdersPage *orders_page;
   QdCartPane *cart;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 /* One window serves the tests in turn, each with its own store: building a window is what
  * costs most under AddressSanitizer. A test that needs a fresh one (a restart) closes it. */
@@ -150,7 +131,7 @@ fixture_tear_down (Fixture       *f,
     qd_window_set_store (f->window, NULL);
   qd_test_drain ();
   g_assert_finalize_object (f->store);
-  rm_rf (f->dir);
+  qd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
@@ -920,7 +901,7 @@ main (int   argc,
     }
   qd_test_drain ();
   g_object_unref (app);
-  rm_rf (template_dir);
+  qd_test_remove_tree (template_dir);
   g_free (template_dir);
   return status;
 }

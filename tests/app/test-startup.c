@@ -21,6 +21,7 @@
 #include "qd-test-catalog.h"
 #include "qd-test-util.h"
 #include "qd-window.h"
+#include "qd-test-files.h"
 
 #define N_PRODUCTS 600
 
@@ -37,26 +38,6 @@ typedef struct
   char          *path;
   QdApplication *app;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 static char *
 find_corrupt_copy (const char *dir)
@@ -148,7 +129,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->app);
   g_unsetenv ("QUDAO_STORE");
   g_unsetenv ("QUDAO_DATA_DIR");
-  rm_rf (f->dir);
+  qd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

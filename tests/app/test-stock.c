@@ -17,6 +17,7 @@
 #include "qd-test-catalog.h"
 #include "qd-test-util.h"
 #include "qd-window.h"
+#include "qd-test-files.h"
 
 static QdApplication *app;
 
@@ -28,26 +29,6 @@ typedef struct
   QdWindow *window;
   QdStockPage *page;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -90,7 +71,7 @@ fixture_tear_down (Fixture       *f,
   qd_test_drain ();
   g_assert_finalize_object (f->window);
   g_assert_finalize_object (f->store);
-  rm_rf (f->dir);
+  qd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

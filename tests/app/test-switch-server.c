@@ -15,6 +15,7 @@
 #include "qd-sign-in-window.h"
 #include "qd-sync-engine.h"
 #include "qd-test-server.h"
+#include "qd-test-files.h"
 #include "qd-test-util.h"
 
 static gboolean

@@ -16,28 +16,9 @@
 #include "qd-test-catalog.h"
 #include "qd-test-util.h"
 #include "qd-window.h"
+#include "qd-test-files.h"
 
 static QdApplication *app;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
 
 static GtkWidget *
 find_button_with (GtkWidget  *root,
@@ -212,7 +193,7 @@ test_sync_centre (void)
   qd_test_drain ();
   g_assert_finalize_object (window);
   g_assert_finalize_object (store);
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 int

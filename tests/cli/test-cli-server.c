@@ -17,6 +17,7 @@
 #include "qd-cli.h"
 #include "qd-json.h"
 #include "qd-test-server.h"
+#include "qd-test-files.h"
 
 #define DEMO_PASSWORD "qudao-demo"
 

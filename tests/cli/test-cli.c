@@ -20,6 +20,7 @@
 #include "qd-json.h"
 #include "qd-store.h"
 #include "qd-test-server.h"
+#include "qd-test-files.h"
 
 #define SERVER "http://127.0.0.1:9"
 #define USER   "dealer1"

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "qd-test-server.h"
+#include "qd-test-files.h"
 
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
@@ -155,30 +156,6 @@ qd_test_server_new (gboolean            demo,
   g_assert_no_error (error);
   self->own_dir = TRUE;
   return self;
-}
-
-/**
- * qd_test_remove_tree:
- * @path: a directory a test made
- *
- * Removes @path and everything below it, without following symbolic links.
- */
-void
-qd_test_remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        qd_test_remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 void

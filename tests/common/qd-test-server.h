@@ -70,6 +70,4 @@ char         *qd_test_server_login       (QdTestServer       *server,
 /* Helpers for assertions on answers. */
 const char   *qd_test_error_code         (JsonNode           *answer);  /* error.code or NULL */
 
-void qd_test_remove_tree (const char *path);
-
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "qd-test-server.h"
+#include "qd-test-files.h"
 
 /* Months from the current one (UTC), as "YYYY-MM". */
 static char *

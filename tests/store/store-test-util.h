@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "qd-store-private.h"
+#include "qd-test-files.h"
 
 /* A fresh directory per test, removed at the end. */
 typedef struct
@@ -15,26 +16,6 @@ typedef struct
   char    *path;
   QdStore *store;
 } Fixture;
-
-static inline void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          rm_rf (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 static inline void
 fixture_set_up (Fixture       *f,
@@ -56,7 +37,7 @@ fixture_tear_down (Fixture       *f,
 {
   if (f->store != NULL)
     g_assert_finalize_object (f->store);
-  rm_rf (f->dir);
+  qd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

@@ -42,7 +42,7 @@ test_round_trip (void)
   g_assert_true (qd_account_load (dir, &server, &user, &error));
   g_assert_cmpstr (server, ==, "http://127.0.0.1:1");
   g_assert_cmpstr (user, ==, "dealer2");
-  rm_rf (top);
+  qd_test_remove_tree (top);
 }
 
 static void
@@ -66,7 +66,7 @@ test_missing_and_damaged (void)
   g_assert_false (qd_account_load (dir, &server, NULL, &error));
   g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_INVALID);
   g_assert_null (server);
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 int

@@ -99,7 +99,7 @@ test_migrate_from_v1 (void)
   g_assert_no_error (error);
   g_assert_cmpint (qd_store_get_schema_version (store), ==, QD_STORE_SCHEMA_VERSION);
   g_clear_object (&store);
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 static char *
@@ -149,7 +149,7 @@ test_not_a_database (void)
   g_assert_null (qd_store_dup_cursor (store));
   g_clear_object (&store);
   g_string_free (junk, TRUE);
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 static void
@@ -183,7 +183,7 @@ test_damaged_pages (void)
   g_test_message ("%s", error->message);
   kept = find_corrupt_copy (dir);
   g_assert_nonnull (kept);
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 /* A fast start skips the whole-file check; the check run later finds the damage, and the
@@ -237,7 +237,7 @@ test_check_later (void)
   g_assert_true (qd_store_check (store, &error));
   g_assert_no_error (error);
   g_clear_object (&store);
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 static void
@@ -258,7 +258,7 @@ test_too_new (void)
   /* Nothing was moved: a newer Qudao can still use it. */
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_null (find_corrupt_copy (dir));
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 static void
@@ -279,7 +279,7 @@ test_unopenable (void)
   g_assert_null (qd_store_open (below, &error));
   g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_IO);
   g_test_message ("%s", error->message);
-  rm_rf (dir);
+  qd_test_remove_tree (dir);
 }
 
 /* A full disk, for real: the file may not grow past its current size. */
