@@ -9,7 +9,8 @@
 # Orders page has an order with a full status history, queues an order, sends it, has the
 # brand (the admin API) approve and ship it, syncs again, and queues one more that stays
 # "not yet sent". Each page is then shot from that cache ($QUDAO_STORE: no network) at
-# 1280×800, in zh_CN (every page, light; the Orders page dark too) and in English.
+# 1280×800, in zh_CN (every page, light; the Order, Orders and Statements pages dark too)
+# and in English (light and dark).
 # Run it inside tools/run-headless.sh (`make screenshots` does): it needs a display, a
 # D-Bus session with an unlocked keyring (the sign-in token), and a CJK font
 # (fonts-wqy-microhei). Each shot uses the app's QUDAO_SCREENSHOT hook, which renders the
@@ -139,6 +140,11 @@ shoot statements-zh_CN-dark zh_CN prefer-dark statements 1280 800 \
 shoot statements-en-light en default statements 1280 800 \
   ${statement:+QUDAO_SCREENSHOT_STATEMENT="$statement"}
 shoot stock-en-light en default stock
+# The ordering pages of issue 5 in both languages and both styles.
+shoot order-zh_CN-dark zh_CN prefer-dark order
+shoot order-en-light en default order
+shoot order-en-dark en prefer-dark order
+shoot orders-en-light en default orders 1280 800 QUDAO_SCREENSHOT_ORDER="$order_id"
 
 ls -l "$outdir"/order-*.png "$outdir"/orders-*.png "$outdir"/shell-*.png \
   "$outdir"/statements-*.png "$outdir"/stock-*.png
