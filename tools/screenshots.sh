@@ -140,11 +140,14 @@ shoot statements-zh_CN-dark zh_CN prefer-dark statements 1280 800 \
 shoot statements-en-light en default statements 1280 800 \
   ${statement:+QUDAO_SCREENSHOT_STATEMENT="$statement"}
 shoot stock-en-light en default stock
-# The ordering pages of issue 5 in both languages and both styles.
+# The sign-in window of a first start, and the ordering pages of issue 5, in both
+# languages and both styles.
+shoot sign-in-zh_CN-light zh_CN default sign-in
+shoot sign-in-en-dark en prefer-dark sign-in
 shoot order-zh_CN-dark zh_CN prefer-dark order
 shoot order-en-light en default order
 shoot order-en-dark en prefer-dark order
 shoot orders-en-light en default orders 1280 800 QUDAO_SCREENSHOT_ORDER="$order_id"
 
-ls -l "$outdir"/order-*.png "$outdir"/orders-*.png "$outdir"/shell-*.png \
+ls -l "$outdir"/sign-in-*.png "$outdir"/order-*.png "$outdir"/orders-*.png "$outdir"/shell-*.png \
   "$outdir"/statements-*.png "$outdir"/stock-*.png

@@ -14,6 +14,7 @@
 #include "qd-account.h"
 #include "qd-app-error.h"
 #include "qd-preferences-window.h"
+#include "qd-screenshot.h"
 #include "qd-sign-in-window.h"
 #include "qd-window.h"
 
@@ -25,7 +26,7 @@ struct _QdApplication
   gulong after_paint_id;
   guint frames_seen;
   GdkFrameClock *frame_clock;
-  QdWindow *hooked_window;
+  GtkWindow *hooked_window;   /* the window a screenshot or the start-up timing waits for */
   int exit_status;
 
   /* owned */
@@ -187,7 +188,7 @@ take_screenshot (QdApplication *self)
   if (self->hooked_window == NULL)
     return;
 
-  if (!qd_window_save_screenshot (self->hooked_window, path, &error))
+  if (!qd_screenshot_save_window (self->hooked_window, path, &error))
     {
       g_printerr ("qudao: %s\n", error->message);
       finish_with_status (self, 1);
@@ -221,7 +222,8 @@ frame_clock_painted_cb (GdkFrameClock *clock,
   /* A screenshot waits for a frame after which no layout change is pending (at most a
    * few frames: the clock only runs when something was queued). */
   if (g_getenv ("QUDAO_SCREENSHOT") != NULL && self->hooked_window != NULL
-      && !qd_window_is_settled (self->hooked_window) && self->frames_seen < 10)
+      && QD_IS_WINDOW (self->hooked_window)
+      && !qd_window_is_settled (QD_WINDOW (self->hooked_window)) && self->frames_seen < 10)
     {
       gtk_widget_queue_draw (GTK_WIDGET (self->hooked_window));
       return;
@@ -244,7 +246,7 @@ hooked_window_destroyed_cb (QdApplication *self)
 
 static void
 hook_first_frame (QdApplication *self,
-                  QdWindow      *window)
+                  GtkWindow     *window)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
 
@@ -804,12 +806,9 @@ switch_server_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-sign_in_activated_cb (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
+static QdSignInWindow *
+present_sign_in (QdApplication *self)
 {
-  QdApplication *self = QD_APPLICATION (user_data);
   QdSignInWindow *sign_in;
 
   sign_in = qd_sign_in_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
@@ -827,6 +826,15 @@ sign_in_activated_cb (GSimpleAction *action,
   g_signal_connect_object (sign_in, "signed-in", G_CALLBACK (signed_in_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (sign_in));
+  return sign_in;
+}
+
+static void
+sign_in_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  present_sign_in (QD_APPLICATION (user_data));
 }
 
 static void
@@ -836,6 +844,9 @@ qd_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   gboolean first = FALSE;
   const char *page = g_getenv ("QUDAO_SCREENSHOT_PAGE");
+  /* tools/screenshots.sh: the sign-in window, as a first start shows it. */
+  gboolean shoot_sign_in = g_getenv ("QUDAO_SCREENSHOT") != NULL
+                           && g_strcmp0 (page, "sign-in") == 0;
 
   /* A screenshot shows the first settled frame: without animations, revealers and
    * transitions (the narrow view switcher bar) are already where they end up. */
@@ -851,7 +862,7 @@ qd_application_activate (GApplication *app)
   if (first)
     publish_account (self);
 
-  if (first && page != NULL && *page != '\0')
+  if (first && page != NULL && *page != '\0' && !shoot_sign_in)
     qd_window_set_page (QD_WINDOW (window), page);
   /* The screenshot script shows an order's detail. */
   if (first && g_getenv ("QUDAO_SCREENSHOT_ORDER") != NULL)
@@ -867,9 +878,11 @@ qd_application_activate (GApplication *app)
       && g_getenv ("QUDAO_SCREENSHOT") == NULL)
     g_action_group_activate_action (G_ACTION_GROUP (self), "sign-in", NULL);
 
-  if (first && (g_getenv ("QUDAO_SCREENSHOT") != NULL
-                || g_strcmp0 (g_getenv ("QUDAO_STARTUP_TIMING"), "1") == 0))
-    hook_first_frame (self, QD_WINDOW (window));
+  if (first && shoot_sign_in)
+    hook_first_frame (self, GTK_WINDOW (present_sign_in (self)));
+  else if (first && (g_getenv ("QUDAO_SCREENSHOT") != NULL
+                     || g_strcmp0 (g_getenv ("QUDAO_STARTUP_TIMING"), "1") == 0))
+    hook_first_frame (self, window);
 
   if (first)
     {

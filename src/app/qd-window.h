@@ -23,9 +23,6 @@ void          qd_window_set_page        (QdWindow      *self,
 gboolean      qd_window_is_settled      (QdWindow      *self);
 void          qd_window_set_store       (QdWindow      *self,
                                          QdStore       *store);
-gboolean      qd_window_save_screenshot (QdWindow      *self,
-                                         const char    *path,
-                                         GError       **error);
 
 void          qd_window_set_store       (QdWindow      *self,
                                          QdStore       *store);
