@@ -40,6 +40,7 @@ struct _QdApplication
   gboolean check_pending;       /* self->store was opened without the check */
   gboolean auto_sync_pending;   /* the engine starts syncing after the first frame too */
   gboolean check_running;
+  gboolean moving_damaged;    /* a damaged file waits for the sync to stop before it moves */
   GdkFrameClock *check_clock;
   gulong check_paint_id;
   GCancellable *check_cancellable;
@@ -388,20 +389,91 @@ start_auto_sync (QdApplication *self)
   self->auto_sync_pending = FALSE;
 }
 
+typedef struct
+{
+  QdApplication *app;
+  char          *path;
+  char          *reason;
+} Damage;
+
+static void
+damage_free (Damage *damage)
+{
+  g_object_unref (damage->app);
+  g_free (damage->path);
+  g_free (damage->reason);
+  g_free (damage);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Damage, damage_free)
+
+static void move_damaged_aside (QdApplication *self,
+                                const char    *path,
+                                const char    *reason);
+
+static gboolean
+move_damaged_aside_idle (gpointer user_data)
+{
+  Damage *damage = user_data;
+
+  move_damaged_aside (damage->app, damage->path, damage->reason);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+engine_stopped_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  qd_sync_engine_sync_finish (QD_SYNC_ENGINE (source), result, NULL, NULL);
+  /* The task lets go of the engine, and the engine of its worker's connection, once this
+   * returns: the file moves from an idle after that. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, move_damaged_aside_idle, user_data,
+                   (GDestroyNotify) damage_free);
+}
+
 static void
 store_damaged (QdApplication *self,
                const char    *reason)
 {
-  g_autofree char *path = g_strdup (qd_store_get_path (self->store));
-  g_autoptr(GError) moved = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(Damage) damage = g_new0 (Damage, 1);
+  g_autoptr(QdSyncEngine) engine = g_steal_pointer (&self->engine);
+
+  damage->app = g_object_ref (self);
+  damage->path = g_strdup (qd_store_get_path (self->store));
+  damage->reason = g_strdup (reason);
 
   /* Let go of the file before it moves: the windows' pages (and their models' reader
    * connections), the engine, the store. */
-  g_clear_object (&self->engine);
   g_clear_object (&self->store);
   publish_account (self);
 
+  /* A sync under way has the file open on its worker's own connection. Were the file
+   * moved first, that connection would write into the moved file and, closing last,
+   * delete the -wal by its old name: the fresh cache's. Stop it (a sync joined with a
+   * cancelled cancellable) and move the file once it let go. */
+  if (engine != NULL)
+    {
+      g_autoptr(GCancellable) stop = g_cancellable_new ();
+
+      qd_sync_engine_set_auto_sync (engine, FALSE);
+      self->moving_damaged = TRUE;
+      qd_sync_engine_sync_async (engine, stop, engine_stopped_cb, g_steal_pointer (&damage));
+      g_cancellable_cancel (stop);
+      return;
+    }
+  move_damaged_aside (self, damage->path, damage->reason);
+}
+
+static void
+move_damaged_aside (QdApplication *self,
+                    const char    *path,
+                    const char    *reason)
+{
+  g_autoptr(GError) moved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->moving_damaged = FALSE;
   qd_store_move_aside (path, reason, &moved);
   g_free (self->damage_notice);
   self->damage_notice = g_strdup (moved->message);
@@ -530,14 +602,15 @@ check_store_later (QdApplication *self,
  * @self: a #QdApplication
  *
  * Returns: %TRUE while the cache's whole-file check is waiting for the first frame or
- *   running (tests wait for its outcome)
+ *   running, or a damaged file waits for a sync to stop before it is moved aside (tests
+ *   wait for the outcome)
  */
 gboolean
 qd_application_is_checking (QdApplication *self)
 {
   g_return_val_if_fail (QD_IS_APPLICATION (self), FALSE);
 
-  return self->check_pending || self->check_running;
+  return self->check_pending || self->check_running || self->moving_damaged;
 }
 
 static void

@@ -194,9 +194,9 @@ static void
 catalog_activate_cb (QdOrderPage *self,
                      guint        position)
 {
-  GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
-  g_autoptr(QdCatalogSlot) slot = g_list_model_get_item (G_LIST_MODEL (selection), position);
-  QdProductRow *product = slot != NULL ? qd_catalog_slot_get_row (slot) : NULL;
+  /* The product from the page's model, not from the view's slot: a slot far down the
+   * list may still show the product of the last search for a moment (qd-catalog-model.c). */
+  g_autoptr(QdProductRow) product = g_list_model_get_item (G_LIST_MODEL (self->model), position);
 
   if (product == NULL || *qd_product_row_get_id (product) == '\0')
     return;
@@ -209,15 +209,18 @@ static void
 selected_item_changed_cb (QdOrderPage *self)
 {
   GtkSelectionModel *selection = gtk_column_view_get_model (self->catalog_view);
-  QdCatalogSlot *slot;
+  g_autoptr(QdProductRow) product = NULL;
+  guint position;
 
-  if (selection == NULL)
+  if (selection == NULL || self->model == NULL)
     return;
   /* The selected position may show another product after a search: called on every
-   * change of the list too. */
-  slot = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
-  qd_cart_pane_set_candidate (self->cart_pane, slot != NULL ? qd_catalog_slot_get_row (slot)
-                                                            : NULL);
+   * change of the list too. The product comes from the page's model, as in
+   * catalog_activate_cb(). */
+  position = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection));
+  if (position != GTK_INVALID_LIST_POSITION)
+    product = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  qd_cart_pane_set_candidate (self->cart_pane, product);
 }
 
 static void
