@@ -190,56 +190,72 @@ boot_id (void)
   return g_strstrip (g_steal_pointer (&text));
 }
 
-/* "HOST BOOT-ID PID START" of this process, or NULL where it cannot be told (no /proc).
- * Looked up at every claim (two small reads of /proc), not cached: a forked child must not
- * name its parent. */
+/* The PID namespace of this process ("pid:[4026531836]"): pids name processes only within
+ * one. Two sandboxes (say the app and the CLI in separate Flatpak sandboxes sharing the
+ * data) share host name and boot id but not their pid numbering. */
+static char *
+pid_namespace (void)
+{
+  return g_file_read_link ("/proc/self/ns/pid", NULL);
+}
+
+/* "HOST BOOT-ID PID-NAMESPACE PID START" of this process, or NULL where it cannot be told
+ * (no /proc). Looked up at every claim (a few small reads of /proc), not cached: a forked
+ * child must not name its parent. */
 static char *
 this_process (void)
 {
   g_autofree char *boot = boot_id ();
+  g_autofree char *ns = pid_namespace ();
   g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
   guint64 start = 0;
   char state = 0;
 
-  if (boot == NULL || !proc_stat (pid, &start, &state))
+  if (boot == NULL || ns == NULL || strchr (ns, ' ') != NULL || !proc_stat (pid, &start, &state))
     return NULL;
-  return g_strdup_printf ("%s %s %s %" G_GUINT64_FORMAT, g_get_host_name (), boot, pid, start);
+  return g_strdup_printf ("%s %s %s %s %" G_GUINT64_FORMAT, g_get_host_name (), boot, ns, pid,
+                          start);
 }
 
-/* Whether the process named by @holder ("HOST BOOT-ID PID START", see this_process()) is
- * certainly gone. Only a process of this host is judged: on the same boot by its pid and
- * start time, after a reboot of this host as gone. */
+/* Whether the process named by @holder ("HOST BOOT-ID PID-NAMESPACE PID START", see
+ * this_process()) is certainly gone. Only a process of this host is judged: after a reboot
+ * of this host as gone; on the same boot, only in our own PID namespace, by its pid and
+ * start time. Anything else (another namespace, an older form) waits for the lease. */
 static gboolean
 holder_is_gone (const char *holder)
 {
   g_auto(GStrv) parts = NULL;
   g_autofree char *boot = NULL;
+  g_autofree char *ns = NULL;
   guint64 start = 0;
   char state = 0;
   gint64 pid;
 
   if (holder == NULL)
     return FALSE;
-  parts = g_strsplit (holder, " ", 4);
-  if (g_strv_length (parts) != 4 || strcmp (parts[0], g_get_host_name ()) != 0)
+  parts = g_strsplit (holder, " ", 5);
+  if (g_strv_length (parts) != 5 || strcmp (parts[0], g_get_host_name ()) != 0)
     return FALSE;
   boot = boot_id ();
   if (boot == NULL)
     return FALSE;
   if (strcmp (parts[1], boot) != 0)
     return TRUE;    /* this host was rebooted since */
-  pid = g_ascii_strtoll (parts[2], NULL, 10);
+  ns = pid_namespace ();
+  if (ns == NULL || strcmp (parts[2], ns) != 0)
+    return FALSE;   /* its pid means another process here */
+  pid = g_ascii_strtoll (parts[3], NULL, 10);
   if (pid <= 0 || pid > G_MAXINT)
     return FALSE;
   if (pid == getpid ())
     return FALSE;   /* this very process: another QdStore of it holds the lease */
   if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
     return TRUE;
-  if (!proc_stat (parts[2], &start, &state))
+  if (!proc_stat (parts[3], &start, &state))
     return FALSE;   /* alive (kill said so) but hidden from us: trust the lease */
   /* Killed but not yet reaped by its parent (it holds nothing any more), or the pid was
    * reused by a process that started at another time. */
-  return state == 'Z' || state == 'X' || start != g_ascii_strtoull (parts[3], NULL, 10);
+  return state == 'Z' || state == 'X' || start != g_ascii_strtoull (parts[4], NULL, 10);
 }
 
 /**

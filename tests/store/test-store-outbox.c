@@ -590,8 +590,9 @@ test_lease_holder_dies (Fixture       *f,
   close (go[1]);
 }
 
-/* A lease whose process cannot be judged stays until it expires; one whose pid now
- * belongs to a process started at another time (pid reuse) does not. */
+/* A lease whose process cannot be judged stays until it expires (another host, another
+ * PID namespace, an older form of the name); one whose pid now belongs to a process
+ * started at another time (pid reuse) does not. */
 static void
 test_lease_holder_identity (Fixture       *f,
                             gconstpointer  data)
@@ -601,11 +602,14 @@ test_lease_holder_identity (Fixture       *f,
   g_autofree char *boot = NULL;
   g_autofree char *reused = NULL;
   g_autofree char *elsewhere = NULL;
+  g_autofree char *ns = g_file_read_link ("/proc/self/ns/pid", NULL);
+  g_autofree char *other_ns = NULL;
+  g_autofree char *old_form = NULL;
   QdOrderLineInput lines[] = { { "p1", 10 } };
   char until[32];
 
   if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL)
-      || !g_file_test ("/proc/1/stat", G_FILE_TEST_EXISTS))
+      || !g_file_test ("/proc/1/stat", G_FILE_TEST_EXISTS) || ns == NULL)
     {
       g_test_skip ("no /proc to tell processes by");
       return;
@@ -617,7 +621,7 @@ test_lease_holder_identity (Fixture       *f,
   g_snprintf (until, sizeof until, "%" G_GINT64_FORMAT, NOW + LEASE);
 
   /* Another host sharing the folder: nothing to check, the lease runs its course. */
-  elsewhere = g_strdup_printf ("another-host %s 1 1", boot);
+  elsewhere = g_strdup_printf ("another-host %s %s 1 1", boot, ns);
   qd_store_set_meta (f->store, "outbox_owner", "far", &error);
   qd_store_set_meta (f->store, "outbox_lease_until", until, &error);
   qd_store_set_meta (f->store, "outbox_owner_process", elsewhere, &error);
@@ -626,8 +630,25 @@ test_lease_holder_identity (Fixture       *f,
   g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY);
   g_clear_error (&error);
 
-  /* This host, pid 1 (alive), but started at another time than the holder was. */
-  reused = g_strdup_printf ("%s %s 1 999999999999", g_get_host_name (), boot);
+  /* This host and boot, but another PID namespace (another sandbox): its pid 1 is not
+   * ours, so nothing can be told, even though our pid 1 started at another time. */
+  other_ns = g_strdup_printf ("%s %s pid:[1] 1 999999999999", g_get_host_name (), boot);
+  qd_store_set_meta (f->store, "outbox_owner_process", other_ns, &error);
+  g_assert_no_error (error);
+  g_assert_null (qd_store_outbox_claim (f->store, "app", 10, NOW, LEASE, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* The name without a namespace (written by an earlier build): the lease runs its course. */
+  old_form = g_strdup_printf ("%s %s 1 999999999999", g_get_host_name (), boot);
+  qd_store_set_meta (f->store, "outbox_owner_process", old_form, &error);
+  g_assert_no_error (error);
+  g_assert_null (qd_store_outbox_claim (f->store, "app", 10, NOW, LEASE, &error));
+  g_assert_error (error, QD_STORE_ERROR, QD_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* This host and namespace, pid 1 (alive), but started at another time than the holder was. */
+  reused = g_strdup_printf ("%s %s %s 1 999999999999", g_get_host_name (), boot, ns);
   qd_store_set_meta (f->store, "outbox_owner_process", reused, &error);
   g_assert_no_error (error);
   items = claim (f->store, "app", 10, NOW);
