@@ -43,8 +43,12 @@ struct _QdApplication
   gboolean moving_damaged;    /* a damaged file waits for the sync to stop before it moves */
   GdkFrameClock *check_clock;
   gulong check_paint_id;
+  guint check_fallback_id;      /* starts the check if no frame was painted by then */
   GCancellable *check_cancellable;
 };
+
+/* How long the check and the automatic sync wait at most for the first frame. */
+#define CHECK_FALLBACK_SECONDS 5
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
 
@@ -543,6 +547,7 @@ check_done_cb (GObject      *source,
 static void
 unhook_check (QdApplication *self)
 {
+  g_clear_handle_id (&self->check_fallback_id, g_source_remove);
   if (self->check_clock != NULL)
     {
       g_clear_signal_handler (&self->check_paint_id, self->check_clock);
@@ -576,6 +581,18 @@ check_clock_painted_cb (GdkFrameClock *clock,
   start_check (self);
 }
 
+/* A window that never paints (closed before it was mapped, or never shown) must not leave
+ * the check and the automatic sync waiting for ever. */
+static gboolean
+check_fallback_cb (gpointer user_data)
+{
+  QdApplication *self = user_data;
+
+  self->check_fallback_id = 0;
+  start_check (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* Runs the cache's whole-file check once the new @window has painted its first frame, so
  * that it never delays what the user sees first. */
 static void
@@ -595,6 +612,8 @@ check_store_later (QdApplication *self,
   self->check_clock = g_object_ref (clock);
   self->check_paint_id = g_signal_connect (clock, "after-paint",
                                            G_CALLBACK (check_clock_painted_cb), self);
+  self->check_fallback_id = g_timeout_add_seconds (CHECK_FALLBACK_SECONDS, check_fallback_cb,
+                                                   self);
 }
 
 /**
