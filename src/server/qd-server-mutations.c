@@ -830,6 +830,10 @@ apply_item (QdServerRequest  *req,
   gint64 audit_id = 0;
   int type = -1;
 
+  /* The writer may run a batch a second time (qd-server.c, writer_thread): start clean. */
+  g_clear_pointer (&item->result, g_free);
+  item->duplicate = FALSE;
+
   a.txn = txn;
   a.user = req->user;
   a.address = req->address;
@@ -1045,7 +1049,8 @@ qd_server_handle_mutations (QdServerRequest *req)
       qd_server_reply_json (req, SOUP_STATUS_OK, "{\"results\":[]}");
       return;
     }
-  /* Every mutation checks before it writes: nothing to undo but a storage failure. */
+  /* Every mutation checks before it writes: nothing to undo but a storage failure. Its
+   * write may run twice (writer_thread): apply_item() starts each item afresh. */
   req->shared = TRUE;
   qd_server_run_write (req, mutations_write, mutations_written);
 }

@@ -398,6 +398,10 @@ writer_thread (gpointer data)
 
       if (batch->len > 0)
         {
+          g_autoptr(GError) first_error = NULL;
+          gboolean isolate = FALSE;
+
+        again:
           txn = qd_server_storage_begin (self->storage, &error);
           for (guint i = 0; txn != NULL && i < batch->len; i++)
             {
@@ -407,9 +411,9 @@ writer_thread (gpointer data)
               /* A savepoint copies every page its request touches that the transaction
                * had touched before: the largest cost of a batch of single mutations.
                * Requests that never undo (mutations) go without; if one of them meets
-               * a storage failure, the transaction is rolled back and every request
-               * of it answered 503 (clients retry; a mutation applies at most once). */
-              if (r->shared)
+               * a storage failure, the transaction is rolled back and the batch runs
+               * again below with a savepoint for each mutation request. */
+              if (r->shared && !isolate)
                 {
                   if (!r->write (r, txn, &local))
                     {
@@ -417,6 +421,13 @@ writer_thread (gpointer data)
                       txn = NULL;
                       g_propagate_error (&error, g_steal_pointer (&local));
                     }
+                  continue;
+                }
+              /* The second run: the other requests were undone with the first and are
+               * answered with its failure (clients retry). */
+              if (isolate && !r->shared)
+                {
+                  r->failure = g_error_copy (first_error);
                   continue;
                 }
               if (!qd_server_txn_savepoint (txn, &local) || !r->write (r, txn, &local))
@@ -431,6 +442,19 @@ writer_thread (gpointer data)
                   qd_server_txn_rollback_savepoint (txn);
                   r->failure = g_steal_pointer (&local);
                 }
+            }
+          /* One mutation request failed in a shared transaction (a storage failure, or a
+           * bug): run the mutations once more, each in its own savepoint, so that only
+           * the failing request is answered 503 and not every batch-mate it had. */
+          if (txn == NULL && error != NULL && !isolate)
+            {
+              g_message ("a write batch of %u requests failed (%s); running its mutations "
+                         "again one request at a time", batch->len, error->message);
+              first_error = g_steal_pointer (&error);
+              for (guint i = 0; i < batch->len; i++)
+                g_clear_error (&((QdServerRequest *) g_ptr_array_index (batch, i))->failure);
+              isolate = TRUE;
+              goto again;
             }
           if (txn != NULL && !qd_server_txn_commit (txn, &error))
             txn = NULL;

@@ -10,6 +10,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "qd-test-server.h"
 
 /* A small demo data set keeps the suite fast (also under ASan). */
@@ -294,10 +296,59 @@ test_dealer_without_dealer (void)
   }
 }
 
+/* One client thread of test_storage_failure(): its own session, its requests in turn. */
+typedef struct
+{
+  const char *url;
+  const char *token;
+  GPtrArray  *bodies;   /* char * */
+  guint       first;    /* this thread sends bodies first, first + step, … */
+  guint       step;
+  guint      *statuses; /* one per body, written by the thread that sends it */
+} Client;
+
+static gpointer
+client_thread (gpointer data)
+{
+  Client *c = data;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (c->url, "/api/v1/mutations", NULL);
+  g_autofree char *auth = g_strconcat ("Bearer ", c->token, NULL);
+
+  for (guint i = c->first; i < c->bodies->len; i += c->step)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+      const char *body = g_ptr_array_index (c->bodies, i);
+      g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+      g_autoptr(GBytes) answer = NULL;
+
+      soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      answer = soup_session_send_and_read (session, msg, NULL, NULL);
+      c->statuses[i] = soup_message_get_status (msg);
+    }
+  return NULL;
+}
+
+static char *
+submit_body (const char *product,
+             gint64      pack,
+             const char *note)
+{
+  g_autofree char *m = g_uuid_string_random ();
+  g_autofree char *o = g_uuid_string_random ();
+
+  return g_strdup_printf (
+    "{\"mutations\":[{\"id\":\"%s\",\"type\":\"order.submit\",\"payload\":{\"order_id\":"
+    "\"%s\",\"note\":\"%s\",\"lines\":[{\"product_id\":\"%s\",\"qty\":%" G_GINT64_FORMAT "}]}}]}",
+    m, o, note, product, pack);
+}
+
 /* A storage failure in the middle of a batch transaction of mutations (injected: a
  * trigger that fails the insert of an order with a given note) undoes the whole request
  * and answers 503 without the database's text; nothing of it is recorded, so the same
- * mutations apply when sent again without the failing one. */
+ * mutations apply when sent again without the failing one. Requests of other clients that
+ * the writer put in the same transaction are not refused with it. */
 static void
 test_storage_failure (void)
 {
@@ -376,6 +427,28 @@ test_storage_failure (void)
                                                   "status"), ==, "applied");
   g_assert_false (json_object_get_boolean_member (json_array_get_object_element (results, 0),
                                                   "duplicate"));
+
+  /* Many clients at once, a few of them with the failing order: the writer groups
+   * concurrent requests into one transaction; only the failing ones are refused. */
+  {
+    g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+    guint statuses[66] = { 0 };
+    Client clients[16];
+    GThread *threads[16];
+
+    for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+      g_ptr_array_add (bodies, submit_body (product, pack, i % 11 == 5 ? "fail" : "ok"));
+    for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+      {
+        clients[t] = (Client) { qd_test_server_get_url (server), token, bodies, t,
+                                G_N_ELEMENTS (threads), statuses };
+        threads[t] = g_thread_new ("client", client_thread, &clients[t]);
+      }
+    for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+      g_thread_join (threads[t]);
+    for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+      g_assert_cmpuint (statuses[i], ==, i % 11 == 5 ? 503 : 200);
+  }
 }
 
 /* Bad configuration: one clear line on stderr, non-zero exit. */
