@@ -32,9 +32,9 @@ results = []
 state = {}
 
 
-def step(name, todo=None):
+def step(name):
     def wrap(func):
-        results.append((name, func, todo))
+        results.append((name, func))
         return func
     return wrap
 
@@ -448,7 +448,7 @@ def main():
         state['statement'] = issued[-1]
         state['app'] = q.App.start(BUILD, env={'QUDAO_DATA_DIR': os.path.join(tmp, 'client')})
     except Exception:
-        for i, (name, _f, _todo) in enumerate(results, 1):
+        for i, (name, _f) in enumerate(results, 1):
             print(f'not ok {i} - {name}')
         for line in traceback.format_exc().splitlines():
             q.log(line)
@@ -458,13 +458,10 @@ def main():
     try:
         with state['app']:
             broken = False
-            for i, (name, func, todo) in enumerate(results, 1):
+            for i, (name, func) in enumerate(results, 1):
                 if broken:
-                    if todo:
-                        print(f'not ok {i} - {name} # TODO {todo}')
-                    else:
-                        print(f'not ok {i} - {name} # an earlier step failed')
-                        failed += 1
+                    print(f'not ok {i} - {name} # an earlier step failed')
+                    failed += 1
                     continue
                 started = time.monotonic()
                 try:
@@ -473,11 +470,8 @@ def main():
                     q.log(f'step {i} took {time.monotonic() - started:.1f} s')
                 except Exception:
                     broken = True
-                    if todo:
-                        print(f'not ok {i} - {name} # TODO {todo}', flush=True)
-                    else:
-                        failed += 1
-                        print(f'not ok {i} - {name}', flush=True)
+                    failed += 1
+                    print(f'not ok {i} - {name}', flush=True)
                     for line in traceback.format_exc().splitlines():
                         q.log(line)
                     try:
