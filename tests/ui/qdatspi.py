@@ -201,6 +201,26 @@ def is_selected(node):
     return bool(states(node) & {'checked', 'pressed', 'selected'})
 
 
+# ---- widgets by what a user reads --------------------------------------------------
+
+def button(root, text):
+    """A push button by its label. GTK 4.8 names a button whose label has a mnemonic
+    (“_Submit”) with the raw label and the text together, “_Submit Submit”."""
+    return next((b for b in find_all(root, 'push button')
+                 if name(b) == text or name(b).endswith(' ' + text)), None)
+
+
+def labels(root):
+    return [name(n) for n in find_all(root, 'label')]
+
+
+def editable(root, label):
+    """A text field whose accessible name starts with @label (waits for it)."""
+    return wait_for(lambda: next((n for n in walk(root) if name(n).startswith(label)
+                                  and n.get_editable_text_iface() is not None), None),
+                    f'the field “{label}”')
+
+
 def _die_with_parent():
     """Runs in the child before exec: the app gets SIGTERM when this driver dies, even by
     a signal, so it never outlives the test holding meson's output pipe open."""

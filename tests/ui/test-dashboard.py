@@ -21,20 +21,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qdatspi as q  # noqa: E402
-
-BUILD = os.environ['QUDAO_BUILD_ROOT']
-SERVER = os.path.join(BUILD, 'src', 'server', 'qudao-server')
-PASSWORD = 'qudao-demo'
-
-results = []
-state = {}
-
-
-def step(name):
-    def wrap(func):
-        results.append((name, func))
-        return func
-    return wrap
+from qdscenario import BUILD, PASSWORD, SERVER, results, state, step  # noqa: E402
 
 
 def server_db():
@@ -50,23 +37,6 @@ def wait_named(role_name, prefix, timeout=q.DEFAULT_TIMEOUT):
                                                           role_name)
                                     if q.name(n).startswith(prefix)), None),
                       f'a {role_name} named “{prefix}…”', timeout=timeout)
-
-
-def button(root, text):
-    """A push button by its label. GTK 4.8 names a button whose label has a mnemonic
-    (“_Sign In”) with the raw label and the text together, “_Sign In Sign In”."""
-    return next((b for b in q.find_all(root, 'push button')
-                 if q.name(b) == text or q.name(b).endswith(' ' + text)), None)
-
-
-def editable(root, name):
-    return q.wait_for(lambda: next((n for n in q.walk(root) if q.name(n).startswith(name)
-                                    and n.get_editable_text_iface() is not None), None),
-                      f'the field “{name}”')
-
-
-def labels(root):
-    return [q.name(n) for n in q.find_all(root, 'label')]
 
 
 @step('a demo server runs')
@@ -104,10 +74,10 @@ def sign_in():
                                            'LANGUAGE': 'en', 'LANG': 'C.UTF-8',
                                            'LC_ALL': 'C.UTF-8'})
     win = state['app'].window('Sign In')
-    q.type_text(editable(win, 'Server address'), state['url'])
-    q.type_text(editable(win, 'User name'), 'manager1')
-    q.type_text(editable(win, 'Password'), PASSWORD)
-    q.click(q.wait_for(lambda: button(win, 'Sign In'), 'the “Sign In” button'))
+    q.type_text(q.editable(win, 'Server address'), state['url'])
+    q.type_text(q.editable(win, 'User name'), 'manager1')
+    q.type_text(q.editable(win, 'Password'), PASSWORD)
+    q.click(q.wait_for(lambda: q.button(win, 'Sign In'), 'the “Sign In” button'))
     state['win'] = state['app'].window('Qudao', timeout=60)
 
 
@@ -160,7 +130,7 @@ def reject():
 @step('both orders show their decision waiting to be sent')
 def waiting():
     def both():
-        return sum(1 for t in labels(state['dash'])
+        return sum(1 for t in q.labels(state['dash'])
                    if t.endswith('decision waiting to be sent')) >= 2
     q.wait_for(both, 'two held orders waiting to be sent')
 
@@ -173,7 +143,7 @@ def sync_and_check():
                            'the sync indicator')
     q.click(indicator)
     q.click(q.wait_for(lambda: next((b for w in q.children(state['app'].node)
-                                     for b in [button(w, 'Sync Now')] if b is not None), None),
+                                     for b in [q.button(w, 'Sync Now')] if b is not None), None),
                        'the Sync Now button'))
 
     def decided():

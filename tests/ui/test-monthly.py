@@ -8,11 +8,8 @@ statement (admin API) and a confirmation of the old version is shown as stale; t
 version confirmed; the statement exported to PDF through GtkPrintOperation and its text
 checked with pdftotext. Drives the real qudao binary through AT-SPI. Prints TAP."""
 import datetime
-import json
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,105 +20,13 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qdatspi as q  # noqa: E402
-
-BUILD = os.environ['QUDAO_BUILD_ROOT']
-SERVER = os.path.join(BUILD, 'src', 'server', 'qudao-server')
-PASSWORD = 'qudao-demo'
-
-results = []
-state = {}
-
-
-def step(name):
-    def wrap(func):
-        results.append((name, func))
-        return func
-    return wrap
+from qdscenario import BUILD, PASSWORD, api, catalog, results, show_page, start_server, state, step, stop_server  # noqa: E402
 
 
 # ---- the server ----------------------------------------------------------------------
 
-def start_server(port=0, demo=False):
-    args = [SERVER, '--data-dir', state['server_dir'], '--listen', f'127.0.0.1:{port}']
-    if demo:
-        args += ['--demo', '--demo-products', '2000']
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=q._die_with_parent)
-    for _ in range(50):
-        line = proc.stdout.readline()
-        if not line:
-            break
-        m = re.search(r'listening on (http://[\d.]+:(\d+))', line)
-        if m:
-            state['server'] = proc
-            state['url'] = m.group(1)
-            return int(m.group(2))
-    proc.kill()
-    raise AssertionError('qudao-server did not say where it listens: '
-                         + proc.stderr.read()[:2000])
-
-
-def stop_server():
-    proc = state.pop('server', None)
-    if proc is not None and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def api(path, body=None, token=None):
-    req = urllib.request.Request(state['url'] + '/api/v1' + path,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={'Content-Type': 'application/json'})
-    if token:
-        req.add_header('Authorization', 'Bearer ' + token)
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.load(r)
-
-
-def catalog():
-    """dealer1's products, prices and dealer record, read from the API like the client."""
-    token = api('/session', {'username': 'dealer1', 'password': PASSWORD})['token']
-    products, prices, dealer = {}, {}, None
-    cursor = None
-    while True:
-        page = api('/changes?limit=5000' + (f'&since={cursor}' if cursor else ''), token=token)
-        for c in page['changes']:
-            if c['entity'] == 'product':
-                products[c['id']] = c['data']
-            elif c['entity'] == 'price':
-                prices[c['data']['product_id']] = c['data']['unit_price_fen']
-            elif c['entity'] == 'dealer':
-                dealer = c['data']
-        cursor = page['cursor']
-        if not page['has_more']:
-            return products, prices, dealer
-
 
 # ---- the app ---------------------------------------------------------------------------
-
-def button(root, text):
-    """A push button by its label. GTK 4.8 names a button whose label has a mnemonic
-    (“_Submit”) with the raw label and the text together, “_Submit Submit”."""
-    return next((b for b in q.find_all(root, 'push button')
-                 if q.name(b) == text or q.name(b).endswith(' ' + text)), None)
-
-
-def labels(root):
-    return [q.name(n) for n in q.find_all(root, 'label')]
-
-
-def editable(root, name):
-    return q.wait_for(lambda: next((n for n in q.walk(root) if q.name(n).startswith(name)
-                                    and n.get_editable_text_iface() is not None), None),
-                      f'the field “{name}”')
-
-
-def show_page(title):
-    q.click(q.find(state['win'], 'page tab', title))
 
 
 def sync_now():
@@ -136,7 +41,7 @@ def sync_now():
     def sync_button():
         try:
             return next((b for w in q.children(state['app'].node)
-                         for b in [button(w, 'Sync Now')] if b is not None), None)
+                         for b in [q.button(w, 'Sync Now')] if b is not None), None)
         except q.gi.repository.GLib.Error:  # a node vanished while we looked
             return None
     for _attempt in range(3):
@@ -202,14 +107,14 @@ def detail_labels():
         node = q.find(state['win'], 'list', 'Statement lines')
         for _ in range(12):
             node = node.get_parent() if node is not None else None
-            if node is not None and any(t.startswith('Opening balance') for t in labels(node)):
+            if node is not None and any(t.startswith('Opening balance') for t in q.labels(node)):
                 return node
         return None
     for _attempt in range(2):
         if state.get('detail') is None:
             state['detail'] = q.wait_for(find, 'the statement detail')
         try:
-            return labels(state['detail'])
+            return q.labels(state['detail'])
         except q.gi.repository.GLib.Error:
             state['detail'] = None
     return []
@@ -223,7 +128,7 @@ def dialog_with(button_text):
     """A dialog window (not the main window) with a response button labelled button_text.
     A message dialog has no title of its own: its accessible name may be the app's."""
     return q.wait_for(lambda: next((w for w in q.children(state['app'].node)
-                                    if w is not None and button(w, button_text) is not None
+                                    if w is not None and q.button(w, button_text) is not None
                                     and w != state['win']), None),
                       f'a dialog with “{button_text}”')
 
@@ -250,13 +155,13 @@ def select_statement(period):
 def sign_in():
     app = state['app']
     win = app.window('Sign In')
-    q.type_text(editable(win, 'Server address'), state['url'])
-    q.type_text(editable(win, 'User name'), 'dealer1')
-    q.type_text(editable(win, 'Password'), PASSWORD)
-    q.click(button(win, 'Sign In'))
+    q.type_text(q.editable(win, 'Server address'), state['url'])
+    q.type_text(q.editable(win, 'User name'), 'dealer1')
+    q.type_text(q.editable(win, 'Password'), PASSWORD)
+    q.click(q.button(win, 'Sign In'))
     state['win'] = app.window('Qudao')
     active = sum(1 for p in state['products'].values() if p.get('active', True))
-    q.wait_for(lambda: f'{active} products' in labels(state['win']),
+    q.wait_for(lambda: f'{active} products' in q.labels(state['win']),
                f'the “{active} products” count (the catalog synced)', timeout=60)
 
 
@@ -267,20 +172,20 @@ def stock_offline():
                        if p.get('lot_tracked') and p.get('active', True))
     state['lot_product'] = lot_product
     show_page('Stock')
-    q.type_text(editable(win, 'Stock date'), state['today'])
-    q.type_text(editable(win, 'Add a product'), lot_product['sku'])
+    q.type_text(q.editable(win, 'Stock date'), state['today'])
+    q.type_text(q.editable(win, 'Add a product'), lot_product['sku'])
     q.click(q.wait_for(lambda: next((b for b in q.find_all(win, 'push button')
                                      if q.name(b).startswith(f'Add {lot_product["name"]} to the report')),
                                     None), 'the product among the matches'))
     name = lot_product['name']
-    q.type_text(editable(win, f'Quantity of {name}'), '40')
-    q.type_text(editable(win, f'Lot of {name}'), 'UI-LOT-7')
-    q.type_text(editable(win, f'Expiry of {name}'), '2030-06-30')
+    q.type_text(q.editable(win, f'Quantity of {name}'), '40')
+    q.type_text(q.editable(win, f'Lot of {name}'), 'UI-LOT-7')
+    q.type_text(q.editable(win, f'Expiry of {name}'), '2030-06-30')
     stop_server()
-    q.click(button(win, 'Submit Report'))
+    q.click(q.button(win, 'Submit Report'))
     # The toast may be gone before a walk of the whole window ends: the report in Past
     # Reports, not yet sent, is what lasts.
-    q.wait_for(lambda: state['today'] in labels(win), 'the report in Past Reports')
+    q.wait_for(lambda: state['today'] in q.labels(win), 'the report in Past Reports')
 
 
 @step('after the server is back and a sync, the report is on the server')
@@ -321,13 +226,13 @@ def csv_import():
     subprocess.run([os.path.join(BUILD, 'src', 'app', 'qudao'), path], env=env, timeout=30,
                    check=True)
     preview = q.wait_for(lambda: next((w for w in q.children(state['app'].node)
-                                       if any('3 lines have problems' in t for t in labels(w))),
+                                       if any('3 lines have problems' in t for t in q.labels(w))),
                                       None), 'the import preview with 3 problems')
-    texts = labels(preview)
+    texts = q.labels(preview)
     for line, what in ((3, 'NO-SUCH-SKU'), (4, 'negative'), (6, 'lot')):
         assert any(t.startswith(f'Line {line}, column') and what in t for t in texts), \
             f'line {line} ({what}) is not reported: {texts}'
-    q.click(button(preview, 'Import 2 Lines'))
+    q.click(q.button(preview, 'Import 2 Lines'))
     q.wait_for(lambda: any(q.name(n).startswith(f'Lot of {lot[0]["name"]} L-1')
                            for n in q.walk(win)), 'the imported lot row in the grid')
 
@@ -346,7 +251,7 @@ def dispute():
     for index in (0, 1):
         sel.select_child(index)
     q.wait_for(lambda: sel.get_n_selected_children() == 2, 'two selected lines')
-    q.click(button(win, 'Dispute Selected Lines…'))
+    q.click(q.button(win, 'Dispute Selected Lines…'))
     dialog = dialog_with('Dispute')
     entries = q.wait_for(lambda: [n for n in q.walk(dialog) if q.name(n).startswith('Reason for')
                                   and n.get_editable_text_iface() is not None] or None,
@@ -354,7 +259,7 @@ def dispute():
     assert len(entries) == 2, f'{len(entries)} reason fields, not 2'
     for i, entry in enumerate(entries):
         q.type_text(entry, f'UI reason {i + 1}: 数量不符')
-    q.click(button(dialog, 'Dispute'))
+    q.click(q.button(dialog, 'Dispute'))
     sync_now()
 
     def disputed():
@@ -378,9 +283,9 @@ def stale():
     q.wait_for(lambda: f'Version {old}' in detail_labels(), f'version {old} in the detail',
                timeout=60)
     stop_server()
-    q.click(button(win, 'Confirm…'))
+    q.click(q.button(win, 'Confirm…'))
     dialog = dialog_with('Confirm')
-    q.click(button(dialog, 'Confirm'))
+    q.click(q.button(dialog, 'Confirm'))
     q.wait_for(lambda: any('confirmation is saved' in t for t in detail_labels()),
                'the notice that the confirmation waits to be sent')
     start_server(state['port'])
@@ -399,9 +304,9 @@ def stale():
 @step('the new version is confirmed')
 def confirm():
     win = state['win']
-    q.click(button(win, 'Confirm…'))
+    q.click(q.button(win, 'Confirm…'))
     dialog = dialog_with('Confirm')
-    q.click(button(dialog, 'Confirm'))
+    q.click(q.button(dialog, 'Confirm'))
     sync_now()
 
     def confirmed():
@@ -413,12 +318,12 @@ def confirm():
 @step('exported to PDF: the text has the dealer, the period and the closing balance')
 def export_pdf():
     win = state['win']
-    q.click(button(win, 'Export PDF…'))
+    q.click(q.button(win, 'Export PDF…'))
     chooser = q.wait_for(lambda: next((w for w in q.children(state['app'].node)
                                        if q.name(w) == 'Export Statement as PDF'), None),
                          'the save dialog')
-    q.type_text(editable(chooser, 'Name'), 'ui-statement.pdf')
-    q.click(button(chooser, 'Save'))
+    q.type_text(q.editable(chooser, 'Name'), 'ui-statement.pdf')
+    q.click(q.button(chooser, 'Save'))
     path = os.path.join(os.environ['HOME'], 'ui-statement.pdf')
     q.wait_for(lambda: os.path.exists(path) and os.path.getsize(path) > 1000, 'the PDF file')
     out = subprocess.run(['pdftotext', '-layout', path, '-'], capture_output=True, text=True,
@@ -477,7 +382,7 @@ def main():
                     try:
                         for w in q.children(state['app'].node):
                             q.log(f'window “{q.name(w)}”: '
-                                  + ' | '.join(t for t in labels(w) if t)[:3000])
+                                  + ' | '.join(t for t in q.labels(w) if t)[:3000])
                             q.log('  buttons: ' + ' | '.join(q.name(b) for b in
                                                              q.find_all(w, 'push button')))
                     except Exception:  # the app may be gone

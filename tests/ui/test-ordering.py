@@ -14,29 +14,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qdatspi as q  # noqa: E402
-
-BUILD = os.environ['QUDAO_BUILD_ROOT']
-
-results = []
-state = {}
-
-
-def step(name):
-    def wrap(func):
-        results.append((name, func))
-        return func
-    return wrap
-
-
-def button(root, text):
-    """A push button by its label. GTK 4.8 names a button whose label has a mnemonic
-    (“_Submit”) with the raw label and the text together, “_Submit Submit”."""
-    return next((b for b in q.find_all(root, 'push button')
-                 if q.name(b) == text or q.name(b).endswith(' ' + text)), None)
-
-
-def labels(root):
-    return [q.name(n) for n in q.find_all(root, 'label')]
+from qdscenario import BUILD, results, state, step  # noqa: E402
 
 
 def first_row_labels(win):
@@ -67,7 +45,7 @@ def add_selected(qty):
 @step('the Order page shows the catalog')
 def catalog_shown():
     state['win'] = state['app'].window('Qudao')
-    q.wait_for(lambda: '2000 products' in labels(state['win']), 'the “2000 products” count')
+    q.wait_for(lambda: '2000 products' in q.labels(state['win']), 'the “2000 products” count')
     state['search'] = q.wait_for(lambda: next((n for n in q.walk(state['win'])
                                                if q.name(n) == 'Search products'
                                                and n.get_editable_text_iface() is not None),
@@ -89,7 +67,7 @@ def add_by_mnemonic():
     search('dfxdy3', '康宁碘伏消毒液')
     add_selected(60)
     win = state['win']
-    q.wait_for(lambda: any('was changed to 100' in t for t in labels(win)),
+    q.wait_for(lambda: any('was changed to 100' in t for t in q.labels(win)),
                'the hint that 60 was rounded up to 100')
     q.wait_for(lambda: len([b for b in q.find_all(win, 'push button')
                             if q.name(b).startswith('Remove ')]) == 2, 'two cart lines')
@@ -100,9 +78,9 @@ def submit():
     win = state['win']
     q.click(q.find(win, 'push button', 'Submit Order'))
     dialog = q.wait_for(lambda: next((w for w in q.children(state['app'].node)
-                                      if any('2 lines' in t for t in labels(w))), None),
+                                      if any('2 lines' in t for t in q.labels(w))), None),
                         'the confirmation with “2 lines”')
-    q.click(q.wait_for(lambda: button(dialog, 'Submit'), 'the “Submit” response'))
+    q.click(q.wait_for(lambda: q.button(dialog, 'Submit'), 'the “Submit” response'))
     # (The toast “Order saved — it will be sent when you are online” lasts five seconds,
     # shorter than one walk of the tree on a busy machine: what stays is checked instead.)
     q.wait_for(lambda: not any(q.name(b).startswith('Remove ')

@@ -9,23 +9,11 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qdatspi as q  # noqa: E402
+from qdscenario import BUILD, results, state, step  # noqa: E402
 
-BUILD = os.environ['QUDAO_BUILD_ROOT']
 PAGES = [('Order', 'Order from the Catalog'), ('Orders', 'Your Orders'),
          ('Stock', 'Stock on Hand'), ('Statements', 'Monthly Statements'),
          ('Dashboard', 'Dealer Dashboard')]
-
-results = []
-
-
-def step(name):
-    def wrap(func):
-        results.append((name, func))
-        return func
-    return wrap
-
-
-state = {}
 
 
 @step('the window appears with its title')

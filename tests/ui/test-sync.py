@@ -5,115 +5,24 @@ products by Chinese name and by 助记码, add two lines, submit while the serve
 and see "not yet sent", start the server, Sync Now and see the server's order number; an
 order over the credit limit is rejected with its reason, edited and resubmitted; cancel an
 order. Drives the real qudao binary through AT-SPI. Prints TAP."""
-import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import traceback
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qdatspi as q  # noqa: E402
+from qdscenario import BUILD, PASSWORD, catalog, results, show_page, start_server, state, step, stop_server  # noqa: E402
 
-BUILD = os.environ['QUDAO_BUILD_ROOT']
-SERVER = os.path.join(BUILD, 'src', 'server', 'qudao-server')
-PASSWORD = 'qudao-demo'
 NUMBER = re.compile(r'^SO-\d{8}-\d{6}$')
-
-results = []
-state = {}
-
-
-def step(name):
-    def wrap(func):
-        results.append((name, func))
-        return func
-    return wrap
 
 
 # ---- the server ----------------------------------------------------------------------
 
-def start_server(port=0, demo=False):
-    args = [SERVER, '--data-dir', state['server_dir'], '--listen', f'127.0.0.1:{port}']
-    if demo:
-        args += ['--demo', '--demo-products', '2000']
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=q._die_with_parent)
-    for _ in range(50):
-        line = proc.stdout.readline()
-        if not line:
-            break
-        m = re.search(r'listening on (http://[\d.]+:(\d+))', line)
-        if m:
-            state['server'] = proc
-            state['url'] = m.group(1)
-            return int(m.group(2))
-    proc.kill()
-    raise AssertionError('qudao-server did not say where it listens: '
-                         + proc.stderr.read()[:2000])
-
-
-def stop_server():
-    proc = state.pop('server', None)
-    if proc is not None and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def api(path, body=None, token=None):
-    req = urllib.request.Request(state['url'] + '/api/v1' + path,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={'Content-Type': 'application/json'})
-    if token:
-        req.add_header('Authorization', 'Bearer ' + token)
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.load(r)
-
-
-def catalog():
-    """dealer1's products, prices and dealer record, read from the API like the client."""
-    token = api('/session', {'username': 'dealer1', 'password': PASSWORD})['token']
-    products, prices, dealer = {}, {}, None
-    cursor = None
-    while True:
-        page = api('/changes?limit=5000' + (f'&since={cursor}' if cursor else ''), token=token)
-        for c in page['changes']:
-            if c['entity'] == 'product':
-                products[c['id']] = c['data']
-            elif c['entity'] == 'price':
-                prices[c['data']['product_id']] = c['data']['unit_price_fen']
-            elif c['entity'] == 'dealer':
-                dealer = c['data']
-        cursor = page['cursor']
-        if not page['has_more']:
-            return products, prices, dealer
-
 
 # ---- the app ---------------------------------------------------------------------------
-
-def button(root, text):
-    """A push button by its label. GTK 4.8 names a button whose label has a mnemonic
-    (“_Submit”) with the raw label and the text together, “_Submit Submit”."""
-    return next((b for b in q.find_all(root, 'push button')
-                 if q.name(b) == text or q.name(b).endswith(' ' + text)), None)
-
-
-def labels(root):
-    return [q.name(n) for n in q.find_all(root, 'label')]
-
-
-def editable(root, name):
-    return q.wait_for(lambda: next((n for n in q.walk(root) if q.name(n).startswith(name)
-                                    and n.get_editable_text_iface() is not None), None),
-                      f'the field “{name}”')
 
 
 def first_row_labels(win, table_name='Catalog'):
@@ -132,22 +41,22 @@ def search_and_add(text, expect_first, qty):
                                     if q.name(n).startswith('Quantity to add')), None),
                       'the quantity field')
     q.type_text(spin, str(qty))
-    q.click(button(win, 'Add to Cart'))
-    q.wait_for(lambda: button(win, 'Remove ' + expect_first) is not None,
+    q.click(q.button(win, 'Add to Cart'))
+    q.wait_for(lambda: q.button(win, 'Remove ' + expect_first) is not None,
                f'a cart line for {expect_first}')
 
 
 def submit_cart(expect_lines):
     win = state['win']
-    q.click(button(win, 'Submit Order') or button(win, 'Resubmit Order'))
+    q.click(q.button(win, 'Submit Order') or q.button(win, 'Resubmit Order'))
     dialog = q.wait_for(lambda: next((w for w in q.children(state['app'].node)
                                       if any(f'{expect_lines} lines' in t or
                                              f'{expect_lines} line,' in t
-                                             for t in labels(w))), None),
+                                             for t in q.labels(w))), None),
                         'the order summary')
-    q.click(q.wait_for(lambda: button(dialog, 'Submit') or button(dialog, 'Resubmit'),
+    q.click(q.wait_for(lambda: q.button(dialog, 'Submit') or q.button(dialog, 'Resubmit'),
                        'the Submit response'))
-    q.wait_for(lambda: button(win, 'Submit Order') is not None
+    q.wait_for(lambda: q.button(win, 'Submit Order') is not None
                and not any(q.name(b).startswith('Remove ') for b in q.find_all(win, 'push button')),
                'an empty cart')
 
@@ -162,10 +71,6 @@ def orders_labels():
     return q.wait_for(read, 'the Orders table’s rows')[0]
 
 
-def show_page(title):
-    q.click(q.find(state['win'], 'page tab', title))
-
-
 def sync_now():
     win = state['win']
     indicator = q.wait_for(lambda: next((n for n in q.find_all(win, 'push button')
@@ -173,7 +78,7 @@ def sync_now():
                            'the sync indicator')
     q.click(indicator)
     q.click(q.wait_for(lambda: next((b for w in q.children(state['app'].node)
-                                     for b in [button(w, 'Sync Now')] if b is not None), None),
+                                     for b in [q.button(w, 'Sync Now')] if b is not None), None),
                        'the Sync Now button'))
 
 
@@ -201,24 +106,24 @@ def wrong_password():
     app = state['app']
     win = app.window('Sign In')
     state['signin'] = win
-    q.type_text(editable(win, 'Server address'), state['url'])
-    q.type_text(editable(win, 'User name'), 'dealer1')
-    q.type_text(editable(win, 'Password'), 'not-the-password')
-    q.click(button(win, 'Sign In'))
-    q.wait_for(lambda: any('Wrong user name or password' in t for t in labels(win)),
+    q.type_text(q.editable(win, 'Server address'), state['url'])
+    q.type_text(q.editable(win, 'User name'), 'dealer1')
+    q.type_text(q.editable(win, 'Password'), 'not-the-password')
+    q.click(q.button(win, 'Sign In'))
+    q.wait_for(lambda: any('Wrong user name or password' in t for t in q.labels(win)),
                'the inline error about a wrong password')
 
 
 @step('signing in downloads the catalog')
 def sign_in():
     win = state['signin']
-    q.type_text(editable(win, 'Password'), PASSWORD)
-    q.click(button(win, 'Sign In'))
+    q.type_text(q.editable(win, 'Password'), PASSWORD)
+    q.click(q.button(win, 'Sign In'))
     state['win'] = state['app'].window('Qudao')
     active = sum(1 for p in state['products'].values() if p.get('active', True))
-    q.wait_for(lambda: f'{active} products' in labels(state['win']),
+    q.wait_for(lambda: f'{active} products' in q.labels(state['win']),
                f'the “{active} products” count (the active products)', timeout=60)
-    state['search'] = editable(state['win'], 'Search products')
+    state['search'] = q.editable(state['win'], 'Search products')
 
 
 @step('search by Chinese name and by 助记码, add two lines')
@@ -233,7 +138,6 @@ def add_two_lines():
 def submit_offline():
     stop_server()
     submit_cart(2)
-    win = state['win']
     # (The toast “Order saved — it will be sent when you are online” lasts five seconds,
     # shorter than one walk of the tree on a busy machine: what stays is checked instead.)
     show_page('Orders')
@@ -270,7 +174,7 @@ def credit_rejection():
     for p, qty in lines:
         search_and_add(p['sku'], p['name'], qty)
     win = state['win']
-    q.wait_for(lambda: any('over your available credit' in t for t in labels(win)),
+    q.wait_for(lambda: any('over your available credit' in t for t in q.labels(win)),
                'the warning that the cart is over the available credit')
     submit_cart(len(lines))
     state['rejected_lines'] = lines
@@ -283,17 +187,17 @@ def credit_rejection():
                      'our rejected order, not yet sent')
     state['rejected_count'] = orders_labels().count('Rejected')
     q.wait_for(lambda: any(t.startswith('Rejected by the brand') and 'credit' in t
-                           for t in labels(win)), 'the rejection reason in the detail')
+                           for t in q.labels(win)), 'the rejection reason in the detail')
 
 
 @step('the rejected order is edited and resubmitted')
 def resubmit():
     win = state['win']
-    q.click(q.wait_for(lambda: button(win, 'Edit and Resubmit'), 'Edit and Resubmit'))
-    q.wait_for(lambda: button(win, 'Resubmit Order') is not None, 'the cart in resubmit mode')
+    q.click(q.wait_for(lambda: q.button(win, 'Edit and Resubmit'), 'Edit and Resubmit'))
+    q.wait_for(lambda: q.button(win, 'Resubmit Order') is not None, 'the cart in resubmit mode')
     # Keep one pack of the first line only.
     for p, _qty in state['rejected_lines'][1:]:
-        q.click(q.wait_for(lambda: button(win, 'Remove ' + p['name']), 'a remove button'))
+        q.click(q.wait_for(lambda: q.button(win, 'Remove ' + p['name']), 'a remove button'))
     p, _qty = state['rejected_lines'][0]
     spin = q.wait_for(lambda: next((n for n in q.find_all(win, 'spin button')
                                     if q.name(n).startswith('Quantity of')), None),
@@ -312,12 +216,12 @@ def cancel():
     win = state['win']
     cancelled = orders_labels().count('Cancelled')
     select_order_row(lambda texts: 'Submitted' in texts, 'a submitted order')
-    q.click(q.wait_for(lambda: button(win, 'Cancel Order…'), 'Cancel Order…'))
+    q.click(q.wait_for(lambda: q.button(win, 'Cancel Order…'), 'Cancel Order…'))
     dialog = q.wait_for(lambda: next((w for w in q.children(state['app'].node)
-                                      if button(w, 'Cancel Order') is not None
-                                      and button(w, 'Keep Order') is not None), None),
+                                      if q.button(w, 'Cancel Order') is not None
+                                      and q.button(w, 'Keep Order') is not None), None),
                         'the cancel confirmation')
-    q.click(button(dialog, 'Cancel Order'))
+    q.click(q.button(dialog, 'Cancel Order'))
     # The cancellation waits in the outbox (a toast says so) until the sync sends it.
     sync_now()
     q.wait_for(lambda: orders_labels().count('Cancelled') == cancelled + 1,
@@ -333,9 +237,9 @@ def sign_out():
                       'the “Sign Out…” menu item')
     q.click(item)
     dialog = q.wait_for(lambda: next((w for w in q.children(state['app'].node)
-                                      if 'Sign Out?' in labels(w)), None),
+                                      if 'Sign Out?' in q.labels(w)), None),
                         'the sign-out question')
-    q.click(q.wait_for(lambda: button(dialog, 'Sign Out'), 'the “Sign Out” response'))
+    q.click(q.wait_for(lambda: q.button(dialog, 'Sign Out'), 'the “Sign Out” response'))
     state['app'].window('Sign In')
     q.wait_for(lambda: not any(q.name(n).startswith('Sync status') and q.showing(n)
                                for n in q.find_all(win, 'push button')),
@@ -381,7 +285,7 @@ def main():
                     try:
                         for w in q.children(state['app'].node):
                             q.log(f'window “{q.name(w)}”: '
-                                  + ' | '.join(t for t in labels(w) if t)[:3000])
+                                  + ' | '.join(t for t in q.labels(w) if t)[:3000])
                             q.log('  buttons: ' + ' | '.join(q.name(b) for b in
                                                              q.find_all(w, 'push button')))
                     except Exception:  # the app may be gone
