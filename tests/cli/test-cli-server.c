@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "cli-test-util.h"
 #include "qd-cli.h"
 #include "qd-json.h"
 #include "qd-test-server.h"
@@ -36,22 +37,6 @@ stop_server (Fixture *f)
   if (f->server != NULL)
     qd_test_server_stop (f->server);
 }
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static void
 fixture_setup (Fixture       *f,
@@ -91,37 +76,7 @@ run_in (Fixture     *f,
         Run         *run,
         const char **args)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *joined = NULL;
-
-  g_ptr_array_add (argv, f->cli);
-  g_ptr_array_add (argv, (char *) "--data-dir");
-  g_ptr_array_add (argv, f->data_dir);
-  for (const char **a = args; *a != NULL; a++)
-    g_ptr_array_add (argv, (char *) *a);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_unsetenv (launcher, "LC_ALL");
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-
-  joined = g_strjoinv (" ", (char **) argv->pdata + 3);
-  g_printerr ("# qudao-cli %s → %d\n", joined, run->status);
-  if (run->status != expect)
-    g_error ("qudao-cli %s: exit %d, expected %d\nstdout: %s\nstderr: %s", joined,
-             run->status, expect, run->out, run->err);
+  cli_run (f->cli, f->data_dir, NULL, input, expect, run, args);
   /* Never a secret on any output. */
   g_assert_null (strstr (run->out, DEMO_PASSWORD));
   g_assert_null (strstr (run->err, DEMO_PASSWORD));
@@ -132,25 +87,6 @@ run_in (Fixture     *f,
     const char *args_[] = { __VA_ARGS__, NULL }; \
     run_in ((f), NULL, (expect), (run), args_); \
   } G_STMT_END
-
-static JsonObject *
-parse_json (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *o = qd_json_parse_object (text, -1, &error);
-
-  if (o == NULL)
-    g_error ("not JSON: %s (%s)", text, error->message);
-  return o;
-}
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("“%s” lacks “%s”", haystack, needle);
-}
 
 static void
 login (Fixture *f)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli-test-util.h"
 #include "qd-account.h"
 #include "qd-cli.h"
 #include "qd-json.h"
@@ -31,22 +32,6 @@ typedef struct
   char *data_dir;
   char *cli;
 } Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static void
 apply (QdStore    *store,
@@ -161,43 +146,12 @@ run_full (Fixture    *f,
           const char *first,
           va_list     ap)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *localedir = g_build_filename (g_getenv ("QUDAO_BUILD_ROOT"), "po", NULL);
-  g_autofree char *joined = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
 
-  g_ptr_array_add (argv, f->cli);
-  g_ptr_array_add (argv, (char *) "--data-dir");
-  g_ptr_array_add (argv, f->data_dir);
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LC_ALL");
-  g_subprocess_launcher_unsetenv (launcher, "LC_MESSAGES");
-  g_subprocess_launcher_setenv (launcher, "QUDAO_LOCALEDIR", localedir, TRUE);
-  if (lang != NULL)
-    g_subprocess_launcher_setenv (launcher, "LANGUAGE", lang, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  run->status = g_subprocess_get_exit_status (proc);
-
-  joined = g_strjoinv (" ", (char **) argv->pdata + 3);
-  g_printerr ("# qudao-cli %s → %d\n", joined, run->status);
-  if (run->status != expect)
-    g_error ("qudao-cli %s: exit %d, expected %d\nstdout: %s\nstderr: %s", joined,
-             run->status, expect, run->out, run->err);
+    g_ptr_array_add (args, (char *) a);
+  g_ptr_array_add (args, NULL);
+  cli_run (f->cli, f->data_dir, lang, NULL, expect, run, (const char * const *) args->pdata);
 }
 
 static void G_GNUC_NULL_TERMINATED
@@ -222,29 +176,7 @@ run_cli_stdin (Fixture     *f,
                Run         *run,
                const char **args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                               | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-
-  g_ptr_array_add (argv, f->cli);
-  g_ptr_array_add (argv, (char *) "--data-dir");
-  g_ptr_array_add (argv, f->data_dir);
-  for (const char **a = args; *a != NULL; a++)
-    g_ptr_array_add (argv, (char *) *a);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (proc);
-  if (run->status != expect)
-    g_error ("exit %d, expected %d\nstdout: %s\nstderr: %s", run->status, expect, run->out,
-             run->err);
+  cli_run (f->cli, f->data_dir, NULL, input, expect, run, args);
 }
 
 static void G_GNUC_NULL_TERMINATED
@@ -261,14 +193,6 @@ run_cli_zh (Fixture    *f,
   va_end (ap);
 }
 
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (haystack == NULL || strstr (haystack, needle) == NULL)
-    g_error ("“%s” lacks “%s”", haystack, needle);
-}
-
 /* An error is exactly one line on stderr (unless several bad lines are listed). */
 static void
 assert_one_line (const char *text)
@@ -278,17 +202,6 @@ assert_one_line (const char *text)
   g_assert_nonnull (nl);
   g_assert_cmpstr (nl + 1, ==, "");
   g_assert_true (g_str_has_prefix (text, "qudao-cli"));
-}
-
-static JsonObject *
-parse_json (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *o = qd_json_parse_object (text, -1, &error);
-
-  if (o == NULL)
-    g_error ("not JSON: %s (%s)", text, error->message);
-  return o;
 }
 
 static QdStore *
