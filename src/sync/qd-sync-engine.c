@@ -1557,8 +1557,6 @@ start_sync (QdSyncEngine *self,
    * others this long: the lease names its process, and the store takes over from a
    * process that is gone (qd-store-outbox.c). */
   job->lease_ms = (gint64) self->timeout_s * 3 * 1000;
-  if (g_getenv ("QUDAO_SYNC_LEASE_MS") != NULL)
-    job->lease_ms = MAX (100, g_ascii_strtoll (g_getenv ("QUDAO_SYNC_LEASE_MS"), NULL, 10));
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   self->running_cancellable = g_cancellable_new ();

@@ -192,7 +192,8 @@ test_token_sliding (void)
     }
   g_assert_cmpuint (uses, >, 3);
 
-  /* Idle: it expires within its lifetime (bounded wait on the server's clock). */
+  /* Idle: it expires within its lifetime. The idle time is what is tested (any use would
+   * renew the token), so it is slept; then a bounded wait on the server's clock. */
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   g_usleep (5 * G_USEC_PER_SEC);
   for (;;)
